@@ -1,0 +1,149 @@
+// Package llm is the seam between a chat turn and a language model. A Provider streams one turn
+// (text deltas, then complete tool calls, then the end) and answers structured-output requests.
+// Implementations: openaillm (Azure and any OpenAI-compatible server, through the official SDK) and
+// offline (deterministic, in-process).
+package llm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"presto/internal/modes"
+	"presto/internal/persona"
+)
+
+// Provider talks to one language model.
+type Provider interface {
+	// Name is "azure", "openai" or "offline"; the UI shows it.
+	Name() string
+	// Stream runs one completion with tools and calls emit for each event, in order: text deltas,
+	// then each complete tool call, then exactly one Done event. A non-nil error from emit stops
+	// the stream and is returned. Stream returns when the model is done, ctx ends or it fails; a
+	// failure is an *Error.
+	Stream(ctx context.Context, req Request, emit func(Event) error) error
+	// Structured asks for one JSON object that follows req.Schema (structured output) and returns
+	// it unparsed; the caller validates it.
+	Structured(ctx context.Context, req StructuredRequest) (json.RawMessage, error)
+}
+
+// Role of a chat message.
+type Role string
+
+// The roles a history holds.
+const (
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+	RoleTool      Role = "tool"
+)
+
+// Message is one entry of a conversation. An assistant message may carry tool calls; a tool message
+// answers one call by ToolCallID.
+type Message struct {
+	Role       Role       `json:"role"`
+	Content    string     `json:"content"`
+	ToolCalls  []ToolCall `json:"tool_calls,omitempty"`
+	ToolCallID string     `json:"tool_call_id,omitempty"`
+}
+
+// ToolCall is one complete function call by the model. Arguments is the raw JSON string the model
+// produced (possibly broken: validate before use).
+type ToolCall struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Arguments string `json:"arguments"`
+}
+
+// Tool is a function offered to the model; Parameters is a JSON schema object.
+type Tool struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	Parameters  map[string]any `json:"parameters"`
+}
+
+// Request is one streamed turn.
+type Request struct {
+	System   string
+	Messages []Message
+	Tools    []Tool
+	// Mode and Persona are what System was written from. Network providers ignore them (the prompt
+	// carries the same facts as text); the offline provider answers from them.
+	Mode    *modes.Mode
+	Persona *persona.Persona
+}
+
+// StructuredRequest asks for one JSON object following a schema.
+type StructuredRequest struct {
+	System     string
+	User       string
+	SchemaName string         // e.g. "mode_config"
+	Schema     map[string]any // a JSON schema object (strict: every property required)
+}
+
+// Event is one step of a streamed turn; exactly one field is set.
+type Event struct {
+	Text     string    // a text delta
+	ToolCall *ToolCall // a complete tool call
+	Done     *Done     // the end of the turn
+}
+
+// Done ends a turn. Usage is nil when the server did not report it.
+type Done struct {
+	FinishReason string
+	Usage        *Usage
+}
+
+// Usage counts tokens of one call.
+type Usage struct {
+	PromptTokens     int64
+	CompletionTokens int64
+}
+
+// ErrorKind classifies a provider failure for the user and for retry decisions.
+type ErrorKind string
+
+// The kinds of provider failure.
+const (
+	KindRateLimited ErrorKind = "rate_limited" // 429 after retries
+	KindQuota       ErrorKind = "quota"        // spend limit / insufficient_quota: retrying won't help
+	KindAuth        ErrorKind = "auth"         // 401/403 or no credential
+	KindNotFound    ErrorKind = "not_found"    // deployment or model missing
+	KindBadRequest  ErrorKind = "bad_request"  // the server rejected a parameter
+	KindUnavailable ErrorKind = "unavailable"  // 5xx, connection refused, stream cut
+	KindTimeout     ErrorKind = "timeout"      // the turn's deadline passed
+	KindCanceled    ErrorKind = "canceled"     // the caller cancelled
+)
+
+// Error is a provider failure. Message is safe to show to the user; Err keeps the detail for logs.
+type Error struct {
+	Kind      ErrorKind
+	Message   string
+	Retryable bool // whether the same request may succeed if the user tries again
+	Status    int  // HTTP status when there was one
+	Err       error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Kind, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Kind, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// AsError returns err as an *Error, classifying unknown errors as unavailable and retryable.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	if errors.Is(err, context.Canceled) {
+		return &Error{Kind: KindCanceled, Message: "cancelled", Err: err}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Kind: KindTimeout, Message: "the model took too long to answer", Retryable: true, Err: err}
+	}
+	return &Error{Kind: KindUnavailable, Message: "the model is unavailable", Retryable: true, Err: err}
+}

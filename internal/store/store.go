@@ -1,0 +1,49 @@
+// Package store keeps what must survive a restart: sessions (mode, history, voice), generated
+// modes and cached tab content. Engines live in sub-packages (sqlite, postgres) and pass one
+// contract suite (storetest).
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"presto/internal/llm"
+	"presto/internal/modes"
+)
+
+// ErrNotFound is returned when a record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Session is one browser session's durable state. The persona is not stored: it is derived from
+// (ID, ModeID).
+type Session struct {
+	ID        string        `json:"id"`
+	ModeID    string        `json:"mode_id"`
+	History   []llm.Message `json:"history"` // bounded by the caller
+	Voice     string        `json:"voice"`   // realtime voice name, empty for the default
+	UpdatedAt time.Time     `json:"updated_at"`
+}
+
+// Store is the durable state. Every method is one transaction; an acknowledged write survives a
+// crash. Methods return ErrNotFound (wrapped) for missing records, never nil, nil.
+type Store interface {
+	GetSession(ctx context.Context, id string) (Session, error)
+	// SaveSession inserts or replaces the session and sets UpdatedAt.
+	SaveSession(ctx context.Context, s Session) error
+
+	// SaveMode inserts or replaces a generated mode by ID.
+	SaveMode(ctx context.Context, m modes.Mode) error
+	GetMode(ctx context.Context, id string) (modes.Mode, error)
+	// ListModes returns every stored mode, oldest first. A corrupt row is skipped with a warning.
+	ListModes(ctx context.Context) ([]modes.Mode, error)
+
+	// GetTabContent returns the cached tab content for (modeID, tabID).
+	GetTabContent(ctx context.Context, modeID, tabID string) (json.RawMessage, error)
+	SaveTabContent(ctx context.Context, modeID, tabID string, content json.RawMessage) error
+
+	// Ping reports whether the store can serve requests (readiness).
+	Ping(ctx context.Context) error
+	Close() error
+}
