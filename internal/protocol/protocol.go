@@ -1,0 +1,110 @@
+// Package protocol is the /ws wire format: every message is a JSON envelope
+// {"type": "…", "turn": N, "payload": {…}} (PRODUCT.md 5.4). docs/protocol.md documents each type.
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// MaxMessageBytes is the largest message a client may send on /ws; a larger one closes the socket
+// with status 1009.
+const MaxMessageBytes = 64 << 10
+
+// Message types a client sends.
+const (
+	TypeChat      = "chat"
+	TypeClearChat = "clear_chat"
+	TypeCancel    = "cancel"
+	TypePing      = "ping"
+	TypeEcho      = "echo"
+)
+
+// Message types the server sends.
+const (
+	TypeSession              = "session"
+	TypeChatStart            = "chat_start"
+	TypeChatChunk            = "chat_chunk"
+	TypeToolResult           = "tool_result"
+	TypeChatError            = "chat_error"
+	TypeModeGenerating       = "mode_generating"
+	TypeModeGeneratingCancel = "mode_generating_cancel"
+	TypeModeSwitch           = "mode_switch"
+	TypeChatCleared          = "chat_cleared"
+	TypePong                 = "pong"
+	TypeError                = "error"
+)
+
+// Envelope is one message in either direction. Turn is zero for messages outside a chat turn.
+type Envelope struct {
+	Type    string          `json:"type"`
+	Turn    int             `json:"turn,omitempty"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// Decode parses a client message. It rejects invalid UTF-8, anything that is not a JSON object
+// with a non-empty string type, and a payload that is not an object (or absent). Unknown types are
+// not an error here: routing decides.
+func Decode(data []byte) (Envelope, error) {
+	if !utf8.Valid(data) {
+		return Envelope{}, errors.New("message is not valid UTF-8")
+	}
+	var env Envelope
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&env); err != nil {
+		return Envelope{}, fmt.Errorf("message is not a JSON object: %w", err)
+	}
+	if dec.More() {
+		return Envelope{}, errors.New("message has data after the JSON object")
+	}
+	if env.Type == "" {
+		return Envelope{}, errors.New(`message has no "type"`)
+	}
+	if p := bytes.TrimSpace(env.Payload); len(p) > 0 && !bytes.Equal(p, []byte("null")) && p[0] != '{' {
+		return Envelope{}, errors.New(`"payload" must be an object`)
+	}
+	return env, nil
+}
+
+// Encode builds a server message.
+func Encode(typ string, turn int, payload any) ([]byte, error) {
+	p, err := json.Marshal(payload)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s payload: %w", typ, err)
+	}
+	return json.Marshal(Envelope{Type: typ, Turn: turn, Payload: p})
+}
+
+// ChatPayload is the payload of a client's chat message.
+type ChatPayload struct {
+	Text string `json:"text"`
+}
+
+// ChunkPayload is a chat_chunk: a text delta, or the end of the turn's text when Done.
+type ChunkPayload struct {
+	Text string `json:"text"`
+	Done bool   `json:"done"`
+}
+
+// ToolResultPayload carries a validated tool call to the dashboard; Result is the validated
+// arguments.
+type ToolResultPayload struct {
+	Tool   string `json:"tool"`
+	Result any    `json:"result"`
+}
+
+// ErrorPayload is the payload of error and chat_error. Retryable says whether sending the same
+// message again may succeed (the UI shows a Retry button).
+type ErrorPayload struct {
+	Error     string `json:"error"`
+	Retryable bool   `json:"retryable"`
+}
+
+// ModeGeneratingPayload announces a mode switch in progress; Industry is empty until the model has
+// named it.
+type ModeGeneratingPayload struct {
+	Industry string `json:"industry"`
+}
