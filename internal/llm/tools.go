@@ -34,3 +34,9 @@ type SwitchModeArgs struct {
 	Industry    string `json:"industry"`
 	CompanyName string `json:"company_name,omitempty"`
 }
+
+// RequestVisualizationArgs are request_visualization's validated arguments (voice only).
+type RequestVisualizationArgs struct {
+	VisType     string `json:"vis_type"` // chart or metrics
+	Description string `json:"description"`
+}
