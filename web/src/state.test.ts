@@ -1,0 +1,333 @@
+import { describe, expect, it } from "vitest";
+import { finishedSentences, initialState, isPrestoCommand, reduce } from "./state";
+import type { Action, State } from "./state";
+import type { Mode, ServerMessage } from "./protocol";
+
+function mode(id: string, company: string): Mode {
+  return {
+    id,
+    name: id,
+    company_name: company,
+    tagline: "t",
+    theme: { primary: "#123456", secondary: "#654321", background: "#ffffff", surface: "#f5f5f5", text: "#111111", text_muted: "#555555" },
+    tabs: [
+      { id: "dashboard", label: "Dashboard", icon: "dashboard" },
+      { id: "accounts", label: "Accounts", icon: "wallet" },
+    ],
+    default_metrics: [{ label: "Balance", value: "$1", unit: "" }],
+    welcome_message: `Welcome to ${company}.`,
+    background_image: "",
+    prebuilt: true,
+  };
+}
+
+const home = mode("presto", "Presto-Change-O");
+const bank = mode("banking", "Summit Bank");
+const persona = { name: "Ana", city: "Austin", member_since: 2019, summary: [{ label: "Checking", value: "$4,821.33", unit: "" }] };
+
+function srv(m: unknown): Action {
+  return { type: "server", msg: m as ServerMessage, at: 0 };
+}
+
+function run(actions: Action[], from: State = initialState()): State {
+  return actions.reduce(reduce, from);
+}
+
+const connected: Action[] = [
+  { type: "open" },
+  srv({ type: "session", payload: { id: "s1", mode: home, persona: null, provider: "offline" } }),
+];
+
+function texts(s: State): string[] {
+  return s.messages.map((m) => `${m.role}:${m.text}`);
+}
+
+describe("session", () => {
+  it("shows the welcome message when there is no history", () => {
+    const s = run(connected);
+    expect(s.connection).toBe("open");
+    expect(s.provider).toBe("offline");
+    expect(texts(s)).toEqual(["assistant:Welcome to Presto-Change-O."]);
+    expect(s.messages[0]?.welcome).toBe(true);
+  });
+
+  it("restores history and resets the turn counter on reconnect", () => {
+    const s = run([
+      ...connected,
+      srv({ type: "chat_start", turn: 7, payload: {} }),
+      { type: "closed" },
+      srv({
+        type: "session",
+        payload: {
+          id: "s1",
+          mode: bank,
+          persona,
+          provider: "offline",
+          history: [
+            { role: "user", content: "hi" },
+            { role: "assistant", content: "hello" },
+          ],
+        },
+      }),
+    ]);
+    expect(texts(s)).toEqual(["user:hi", "assistant:hello"]);
+    expect(s.turn).toBe(0);
+    expect(s.mode?.company_name).toBe("Summit Bank");
+    expect(s.activeTab).toBe("dashboard");
+    // A restarted server numbers turns from 1 again: turn 1 must not be treated as stale.
+    const t = run([srv({ type: "chat_start", turn: 1, payload: {} }), srv({ type: "chat_chunk", turn: 1, payload: { text: "ok", done: true } })], s);
+    expect(texts(t)).toEqual(["user:hi", "assistant:hello", "assistant:ok"]);
+  });
+});
+
+describe("streaming", () => {
+  it("streams chunks into one reply and measures time to first token", () => {
+    const s = run([
+      ...connected,
+      { type: "send", text: "how much?", at: 100 },
+      srv({ type: "chat_start", turn: 1, payload: {} }),
+    ]);
+    expect(s.awaitingFirstToken).toBe(true);
+    expect(s.inFlight).toBe(true);
+    const t = run(
+      [
+        { type: "server", msg: { type: "chat_chunk", turn: 1, payload: { text: "You have ", done: false } }, at: 142 },
+        srv({ type: "chat_chunk", turn: 1, payload: { text: "$5.", done: false } }),
+        srv({ type: "chat_chunk", turn: 1, payload: { text: "", done: true } }),
+      ],
+      s,
+    );
+    expect(texts(t).slice(1)).toEqual(["user:how much?", "assistant:You have $5."]);
+    expect(t.latency.firstTokenMs).toBe(42);
+    expect(t.awaitingFirstToken).toBe(false);
+    expect(t.inFlight).toBe(false);
+    expect(t.messages.every((m) => !m.streaming)).toBe(true);
+    expect(t.announcement.text).toBe("You have $5.");
+  });
+
+  it("drops chunks and tool results of a stale turn", () => {
+    const s = run([
+      ...connected,
+      { type: "send", text: "one", at: 0 },
+      srv({ type: "chat_start", turn: 1, payload: {} }),
+      srv({ type: "chat_chunk", turn: 1, payload: { text: "Old ", done: false } }),
+      { type: "send", text: "two", at: 0 },
+      srv({ type: "chat_start", turn: 2, payload: {} }),
+      srv({ type: "chat_chunk", turn: 1, payload: { text: "leak", done: false } }),
+      srv({ type: "tool_result", turn: 1, payload: { tool: "show_chart", result: { chart_type: "bar", title: "x", data: [{ label: "a", value: 1 }] } } }),
+      srv({ type: "chat_chunk", turn: 2, payload: { text: "New", done: true } }),
+    ]);
+    expect(texts(s).slice(1)).toEqual(["user:one", "assistant:Old ", "user:two", "assistant:New"]);
+    expect(s.charts).toEqual([]);
+    expect(s.turn).toBe(2);
+  });
+
+  it("accepts a newer turn's chunk that arrives before its chat_start", () => {
+    const s = run([
+      ...connected,
+      { type: "send", text: "q", at: 0 },
+      srv({ type: "chat_chunk", turn: 3, payload: { text: "Early ", done: false } }),
+      srv({ type: "chat_start", turn: 3, payload: {} }),
+      srv({ type: "chat_chunk", turn: 3, payload: { text: "bird.", done: true } }),
+    ]);
+    expect(texts(s).slice(1)).toEqual(["user:q", "assistant:Early bird."]);
+    expect(s.awaitingFirstToken).toBe(false);
+    expect(s.inFlight).toBe(false);
+  });
+
+  it("ignores a late chat_start of an older turn", () => {
+    const s = run([
+      ...connected,
+      srv({ type: "chat_start", turn: 5, payload: {} }),
+      srv({ type: "chat_chunk", turn: 5, payload: { text: "five", done: true } }),
+      srv({ type: "chat_start", turn: 4, payload: {} }),
+    ]);
+    expect(s.turn).toBe(5);
+    expect(s.inFlight).toBe(false);
+    expect(s.awaitingFirstToken).toBe(false);
+  });
+});
+
+describe("errors", () => {
+  it("shows a retryable chat_error and retry resends without a second bubble", () => {
+    const s = run([
+      ...connected,
+      { type: "send", text: "hello", at: 0 },
+      srv({ type: "chat_start", turn: 1, payload: {} }),
+      srv({ type: "chat_error", turn: 1, payload: { error: "The model is busy.", retryable: true } }),
+    ]);
+    expect(s.failure).toEqual({ text: "The model is busy.", retryable: true });
+    expect(s.inFlight).toBe(false);
+    expect(s.awaitingFirstToken).toBe(false);
+    const r = reduce(s, { type: "retry", at: 5 });
+    expect(r.failure).toBeNull();
+    expect(r.pendingSend).toBe(true);
+    expect(r.lastUserText).toBe("hello");
+    expect(r.messages.filter((m) => m.role === "user")).toHaveLength(1);
+  });
+
+  it("treats a server error right after a send as that send's failure", () => {
+    const s = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "rate limited: slow down" } })]);
+    expect(s.failure).toEqual({ text: "rate limited: slow down", retryable: true });
+    expect(s.awaitingFirstToken).toBe(false);
+    const t = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "text too long" } })]);
+    expect(t.failure?.retryable).toBe(false);
+  });
+
+  it("shows an unrelated server error as a notice", () => {
+    const s = run([...connected, srv({ type: "error", payload: { error: "bad JSON" } })]);
+    expect(s.failure).toBeNull();
+    expect(s.notice).toBe("bad JSON");
+  });
+
+  it("a closed socket ends the turn in flight", () => {
+    const s = run([...connected, { type: "send", text: "q", at: 0 }, srv({ type: "chat_start", turn: 1, payload: {} }), { type: "closed" }]);
+    expect(s.connection).toBe("closed");
+    expect(s.inFlight).toBe(false);
+    expect(s.awaitingFirstToken).toBe(false);
+  });
+});
+
+describe("mode switch", () => {
+  const switchTurn = (n: number, withWelcome: boolean): Action[] => [
+    { type: "send", text: "Presto-Change-O, you're a bank", at: 0 },
+    srv({ type: "chat_start", turn: n, payload: {} }),
+    srv({ type: "mode_generating", turn: n, payload: { industry: "bank" } }),
+    srv({ type: "mode_switch", turn: n, payload: { mode: bank, persona } }),
+    srv({ type: "chat_chunk", turn: n, payload: { text: withWelcome ? "Welcome to Summit Bank." : "", done: true } }),
+  ];
+
+  it("shows the spinner from the command until the switch and then the new mode", () => {
+    let s = run([...connected, { type: "send", text: "presto change-o, you're a bank", at: 0 }]);
+    expect(s.generating).toBe("");
+    s = run(switchTurn(1, true).slice(1, 3), s);
+    expect(s.generating).toBe("bank");
+    s = run(switchTurn(1, true).slice(3), s);
+    expect(s.generating).toBeNull();
+    expect(s.mode?.id).toBe("banking");
+    expect(s.persona?.name).toBe("Ana");
+    expect(texts(s)).toEqual(["assistant:Welcome to Summit Bank."]);
+    expect(s.activeTab).toBe("dashboard");
+    expect(s.metrics).toBeNull();
+  });
+
+  it("falls back to the mode's welcome when the switch turn sends no text", () => {
+    const s = run([...connected, ...switchTurn(1, false)]);
+    expect(texts(s)).toEqual(["assistant:Welcome to Summit Bank."]);
+  });
+
+  it("hides the spinner on mode_generating_cancel and when the turn ends without a switch", () => {
+    const a = run([
+      ...connected,
+      { type: "send", text: "Presto-Change-O, you're a kraken", at: 0 },
+      srv({ type: "mode_generating", turn: 1, payload: { industry: "kraken" } }),
+      srv({ type: "mode_generating_cancel", turn: 1, payload: {} }),
+    ]);
+    expect(a.generating).toBeNull();
+    const b = run([
+      ...connected,
+      { type: "send", text: "Presto-Change-O", at: 0 },
+      srv({ type: "chat_start", turn: 1, payload: {} }),
+      srv({ type: "chat_chunk", turn: 1, payload: { text: "Say which industry.", done: true } }),
+    ]);
+    expect(b.generating).toBeNull();
+    expect(b.mode?.id).toBe("presto");
+  });
+
+  it("drops the old mode's late reply after a switch", () => {
+    const s = run([
+      ...connected,
+      { type: "send", text: "tell me a story", at: 0 },
+      srv({ type: "chat_start", turn: 1, payload: {} }),
+      srv({ type: "chat_chunk", turn: 1, payload: { text: "Once", done: false } }),
+      ...switchTurn(2, true),
+      srv({ type: "chat_chunk", turn: 1, payload: { text: " upon a time", done: true } }),
+    ]);
+    expect(texts(s)).toEqual(["assistant:Welcome to Summit Bank."]);
+  });
+});
+
+describe("dashboard", () => {
+  const chart = (title: string) => ({ tool: "show_chart", result: { chart_type: "line", title, data: [{ label: "Jun", value: 4821.33 }] } });
+
+  it("collects a turn's charts and replaces them on the next turn", () => {
+    let s = run([
+      ...connected,
+      srv({ type: "chat_start", turn: 1, payload: {} }),
+      { type: "server", msg: { type: "tool_result", turn: 1, payload: chart("A") }, at: 10 },
+      srv({ type: "tool_result", turn: 1, payload: chart("B") }),
+      srv({ type: "tool_result", turn: 1, payload: chart("C") }),
+    ]);
+    expect(s.charts.map((c) => c.title)).toEqual(["B", "C"]);
+    s = run([srv({ type: "chat_start", turn: 2, payload: {} }), srv({ type: "tool_result", turn: 2, payload: chart("D") })], s);
+    expect(s.charts.map((c) => c.title)).toEqual(["D"]);
+  });
+
+  it("measures tool-to-chart time once", () => {
+    let s = run([...connected, srv({ type: "chat_start", turn: 1, payload: {} }), { type: "server", msg: { type: "tool_result", turn: 1, payload: chart("A") }, at: 10 }]);
+    s = reduce(s, { type: "chart_drawn", at: 26 });
+    expect(s.latency.chartMs).toBe(16);
+    s = reduce(s, { type: "chart_drawn", at: 99 });
+    expect(s.latency.chartMs).toBe(16);
+  });
+
+  it("rejects a malformed chart and applies show_metrics", () => {
+    const s = run([
+      ...connected,
+      srv({ type: "tool_result", turn: 1, payload: { tool: "show_chart", result: { chart_type: "radar", title: "x", data: [] } } }),
+      srv({ type: "tool_result", turn: 1, payload: { tool: "show_chart", result: { chart_type: "bar", title: "x", data: [{ label: "a", value: "NaN?" }] } } }),
+      srv({ type: "tool_result", turn: 1, payload: { tool: "show_metrics", result: { metrics: [{ label: "Score", value: "780", unit: "" }] } } }),
+    ]);
+    expect(s.charts).toEqual([]);
+    expect(s.metrics).toEqual([{ label: "Score", value: "780", unit: "" }]);
+  });
+
+  it("shows tab content only for the tab and mode still selected", () => {
+    let s = run([
+      ...connected,
+      srv({ type: "mode_switch", turn: 1, payload: { mode: bank, persona } }),
+      { type: "tab_selected", tabId: "accounts" },
+    ]);
+    expect(s.tabLoading).toBe(true);
+    const stale = reduce(s, { type: "tab_content", modeId: "banking", tabId: "dashboard", results: [chart("X")] });
+    expect(stale.charts).toEqual([]);
+    s = reduce(s, { type: "tab_content", modeId: "banking", tabId: "accounts", results: [chart("Accounts")] });
+    expect(s.charts.map((c) => c.title)).toEqual(["Accounts"]);
+    expect(s.tabLoading).toBe(false);
+    // A chat chart after tab content replaces it.
+    s = run([srv({ type: "chat_start", turn: 2, payload: {} }), srv({ type: "tool_result", turn: 2, payload: chart("Chat") })], s);
+    expect(s.charts.map((c) => c.title)).toEqual(["Chat"]);
+  });
+
+  it("new conversation keeps only the welcome", () => {
+    const s = run([
+      ...connected,
+      { type: "send", text: "q", at: 0 },
+      srv({ type: "chat_start", turn: 1, payload: {} }),
+      srv({ type: "chat_chunk", turn: 1, payload: { text: "a", done: true } }),
+      srv({ type: "chat_cleared", payload: {} }),
+    ]);
+    expect(texts(s)).toEqual(["assistant:Welcome to Presto-Change-O."]);
+  });
+});
+
+describe("helpers", () => {
+  it.each([
+    ["Presto-Change-O, you're a bank", true],
+    ["presto change o you are a hospital", true],
+    ["PRESTOCHANGEO", true],
+    ["how much is in checking?", false],
+  ])("isPrestoCommand(%j) = %s", (text, want) => {
+    expect(isPrestoCommand(text)).toBe(want);
+  });
+
+  it.each([
+    { text: "One. Two", from: 0, done: false, want: "One.", upTo: 4 },
+    { text: "One. Two! Three", from: 4, done: false, want: "Two!", upTo: 9 },
+    { text: "No end yet", from: 0, done: false, want: "", upTo: 0 },
+    { text: "One. Two", from: 4, done: true, want: "Two", upTo: 8 },
+    { text: "$4.82 left. Ok", from: 0, done: false, want: "$4.82 left.", upTo: 11 },
+  ])("finishedSentences($text, $from)", ({ text, from, done, want, upTo }) => {
+    expect(finishedSentences(text, from, done)).toEqual({ text: want, upTo });
+  });
+});
