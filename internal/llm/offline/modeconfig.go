@@ -1,0 +1,240 @@
+package offline
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+
+	"presto/internal/modes"
+)
+
+// modeConfigSchema is the one structured-output schema the offline assistant fills.
+const modeConfigSchema = modes.ConfigSchemaName
+
+// buildModeConfig invents a mode for the industry named in user, whose first two lines are
+// "Industry: <industry>" and "Company name: <name or empty>". The same input always gives the same
+// config: every choice is a hash of the industry.
+func buildModeConfig(user string) (modes.Config, error) {
+	industry, company, err := parseModeRequest(user)
+	if err != nil {
+		return modes.Config{}, err
+	}
+	clean := clip(modes.StripPresto(industry), maxNameRunes)
+	if clean == "" {
+		clean = "Business"
+	}
+	seed := hash(strings.ToLower(clean))
+	p, known := profileFor(clean)
+	if company == "" || modes.StripPresto(company) == "" {
+		company = inventName(clean, p, known, seed)
+	}
+	name := titleCase(clean)
+	traits := pickTraits(p, seed)
+	return modes.Config{
+		IndustryName:      name,
+		IndustryID:        industryID(clean),
+		CompanyName:       company,
+		Tagline:           tagline(clean, p, seed),
+		PrimaryColor:      primaryColor(p, seed),
+		PersonalityTraits: traits,
+		Tabs: append(append([]modes.ConfigTab{tab("dashboard", "Dashboard", "dashboard")}, p.tabs...),
+			tab("settings", "Settings", "settings")),
+		DefaultMetrics: slices.Clone(p.metrics),
+		WelcomeMessage: fmt.Sprintf("Welcome to %s! I can show you your %s. What would you like to see?", company, p.focusing),
+		SystemPromptFragment: fmt.Sprintf("You are the assistant of %s, a %s business. Be %s. Help the customer with "+
+			"their %s, and show their figures with show_chart and show_metrics.",
+			company, strings.ToLower(name), sentenceList(traits), p.focusing),
+	}, nil
+}
+
+// parseModeRequest reads the first two lines of a mode_config request.
+func parseModeRequest(user string) (industry, company string, err error) {
+	lines := strings.SplitN(strings.ReplaceAll(user, "\r\n", "\n"), "\n", 3)
+	industry, ok := field(lines[0], "industry:")
+	if !ok {
+		return "", "", errors.New(`mode request: the first line must be "Industry: <industry>"`)
+	}
+	if industry == "" {
+		return "", "", errors.New("mode request: the industry is empty")
+	}
+	if len(lines) > 1 {
+		company, _ = field(lines[1], "company name:")
+	}
+	return industry, company, nil
+}
+
+func field(line, key string) (string, bool) {
+	line = strings.TrimSpace(line)
+	if len(line) < len(key) || !strings.EqualFold(line[:len(key)], key) {
+		return "", false
+	}
+	return strings.TrimSpace(line[len(key):]), true
+}
+
+// profileFor picks the profile of the industry's first word that one knows, or the fallback.
+func profileFor(industry string) (profile, bool) {
+	for _, w := range tokens(industry) {
+		for _, p := range profiles {
+			if slices.Contains(p.keys, w) {
+				return p, true
+			}
+		}
+	}
+	return fallbackProfile, false
+}
+
+// namePrefixes and nameSurnames start invented company names: fictional-sounding and neutral.
+var (
+	namePrefixes = []string{
+		"Bluebird", "Copper Kettle", "Northwind", "Silver Birch", "Lakeshore", "Redwood", "Sunridge",
+		"Maple Lane", "Starling", "Blue Harbor", "Granite Peak", "Golden Oak", "Clearwater", "Fox Hollow",
+		"Windward", "Highland", "Riverstone", "Amberly",
+	}
+	nameSurnames = []string{"Hale", "Rowan", "Whitaker", "Ellison", "Marlow", "Okafor", "Brennan", "Castillo", "Lindqvist", "Tanaka"}
+)
+
+// inventName makes a company name: a prefix or two partners' names, then a word of the industry's
+// trade. An industry written as a proper name ("Acme Rockets") is the company itself.
+func inventName(industry string, p profile, known bool, seed uint32) string {
+	if !known && properName(industry) && len(industry) <= maxNameRunes {
+		return industry
+	}
+	brand := p.brands[seed%uint32(len(p.brands))]
+	if !known {
+		brand = titleCase(lastWords(industry, 3))
+	}
+	if (seed>>8)%3 == 0 {
+		a := nameSurnames[(seed>>12)%uint32(len(nameSurnames))]
+		b := nameSurnames[(seed>>16)%uint32(len(nameSurnames))]
+		if a != b {
+			return strings.TrimSuffix(a+" & "+b+" "+strings.TrimPrefix(brand, "& "), " ")
+		}
+	}
+	return namePrefixes[(seed>>4)%uint32(len(namePrefixes))] + " " + brand
+}
+
+// properName reports whether every word starts with a capital letter, as a company's name does
+// and an industry typed in a sentence does not.
+func properName(s string) bool {
+	words := strings.Fields(s)
+	for _, w := range words {
+		if r := []rune(w)[0]; !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return len(words) > 0
+}
+
+// maxNameRunes bounds names the way modes.Config.Validate does.
+const maxNameRunes = 60
+
+// clip cuts s to at most n runes, at a word boundary when there is one.
+func clip(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.TrimSpace(cut)
+}
+
+func lastWords(s string, n int) string {
+	words := strings.Fields(s)
+	return strings.Join(words[max(0, len(words)-n):], " ")
+}
+
+// taglines are the fallback taglines; %s is the industry in lower case.
+var taglines = []string{
+	"Better %s, every day.",
+	"Your %s, your way.",
+	"%s, made simple.",
+	"The %s people love.",
+	"Where great %s begins.",
+}
+
+func tagline(industry string, p profile, seed uint32) string {
+	if p.tagline != "" {
+		return p.tagline
+	}
+	t := fmt.Sprintf(taglines[(seed>>3)%uint32(len(taglines))], strings.ToLower(industry))
+	return capitalize(t)
+}
+
+// pickTraits takes the profile's traits, or four of the fallback pool chosen by the seed.
+func pickTraits(p profile, seed uint32) []string {
+	if len(p.traits) <= 5 {
+		return slices.Clone(p.traits)
+	}
+	out := make([]string, 0, 4)
+	for i := 0; len(out) < 4; i++ {
+		t := p.traits[(int(seed)+i*3)%len(p.traits)]
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// primaryColor is the profile's colour, or a hue hashed from the industry at a saturation and
+// lightness that read well as a brand colour on white.
+func primaryColor(p profile, seed uint32) string {
+	if p.color != "" {
+		return p.color
+	}
+	return hslHex(float64(seed%360), 0.62, 0.40)
+}
+
+// hslHex converts hue (degrees), saturation and lightness (0-1) to "#RRGGBB".
+func hslHex(h, s, l float64) string {
+	c := (1 - math.Abs(2*l-1)) * s
+	x := c * (1 - math.Abs(math.Mod(h/60, 2)-1))
+	m := l - c/2
+	var r, g, b float64
+	switch {
+	case h < 60:
+		r, g, b = c, x, 0
+	case h < 120:
+		r, g, b = x, c, 0
+	case h < 180:
+		r, g, b = 0, c, x
+	case h < 240:
+		r, g, b = 0, x, c
+	case h < 300:
+		r, g, b = x, 0, c
+	default:
+		r, g, b = c, 0, x
+	}
+	to := func(v float64) int { return int(math.Round((v + m) * 255)) }
+	return fmt.Sprintf("#%02X%02X%02X", to(r), to(g), to(b))
+}
+
+func industryID(industry string) string {
+	if id := modes.Slug(industry); id != "" {
+		return id
+	}
+	return "business"
+}
+
+func hash(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}
+
+// titleCase capitalises each word and keeps the rest as written, so acronyms survive.
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		r := []rune(w)
+		r[0] = unicode.ToUpper(r[0])
+		words[i] = string(r)
+	}
+	return strings.Join(words, " ")
+}
