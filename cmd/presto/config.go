@@ -1,0 +1,203 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// Config is everything the server reads from its environment, read once and validated once at
+// start-up (PRODUCT.md 5.2). Flags override the environment, which overrides `.env`.
+type Config struct {
+	Addr           string
+	AllowedOrigins []string
+	LLM            string // azure, openai or offline
+	DataDir        string
+	DatabaseURL    string
+	AccessToken    string
+	LogLevel       slog.Level
+
+	AzureEndpoint           string
+	AzureAPIKey             string
+	AzureAuth               string
+	AzureTenantID           string
+	AzureAPIVersion         string
+	AzureModelDeployment    string
+	AzureRealtimeDeployment string
+	AzureImageDeployment    string
+
+	OpenAIBaseURL string
+	OpenAIAPIKey  string
+	OpenAIModel   string
+
+	// Limits that keep a public demo from burning its owner's budget.
+	MaxTextChars       int           // PRESTO_MAX_TEXT_CHARS
+	ChatsPerMinute     int           // PRESTO_CHATS_PER_MINUTE, per session
+	MaxConcurrentLLM   int           // PRESTO_MAX_CONCURRENT_LLM, whole process
+	TurnTimeout        time.Duration // PRESTO_TURN_TIMEOUT
+	ShutdownTimeout    time.Duration
+	ResponseCacheTTL   time.Duration
+	ResponseCacheItems int
+}
+
+// envLookup reads a variable from the real environment first, then from the .env values.
+type envLookup struct {
+	getenv func(string) string
+	dotenv map[string]string
+}
+
+func (e envLookup) get(name string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return e.dotenv[name]
+}
+
+// loadConfig reads flags from args, then the environment, then `.env` in the working directory.
+// A `.env` that does not exist is fine; one that cannot be parsed is an error.
+func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	dotenv, err := godotenv.Read(".env")
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Config{}, fmt.Errorf(".env: %w", err)
+	}
+	env := envLookup{getenv: getenv, dotenv: dotenv}
+	var problems []error
+	bad := func(name, format string, a ...any) {
+		problems = append(problems, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, a...)))
+	}
+
+	c := Config{
+		Addr:                    or(env.get("PRESTO_ADDR"), "127.0.0.1:8000"),
+		DataDir:                 or(env.get("PRESTO_DATA_DIR"), "./data"),
+		DatabaseURL:             env.get("PRESTO_DATABASE_URL"),
+		AccessToken:             env.get("PRESTO_ACCESS_TOKEN"),
+		AzureEndpoint:           strings.TrimSpace(env.get("AZURE_PROJECT_ENDPOINT")),
+		AzureAPIKey:             env.get("AZURE_API_KEY"),
+		AzureAuth:               env.get("AZURE_AUTH"),
+		AzureTenantID:           or(env.get("AZURE_TENANT_ID"), "organizations"),
+		AzureAPIVersion:         env.get("AZURE_OPENAI_API_VERSION"),
+		AzureModelDeployment:    or(env.get("AZURE_MODEL_DEPLOYMENT"), env.get("AZURE_DEPLOYMENT_NAME"), "model-router"),
+		AzureRealtimeDeployment: or(env.get("AZURE_REALTIME_DEPLOYMENT"), "gpt-realtime"),
+		AzureImageDeployment:    env.get("AZURE_IMAGE_DEPLOYMENT"),
+		OpenAIBaseURL:           env.get("OPENAI_BASE_URL"),
+		OpenAIAPIKey:            env.get("OPENAI_API_KEY"),
+		OpenAIModel:             env.get("OPENAI_MODEL"),
+		ShutdownTimeout:         10 * time.Second,
+		ResponseCacheTTL:        5 * time.Minute,
+		ResponseCacheItems:      2000,
+	}
+	c.AllowedOrigins = []string{"http://localhost:5173"}
+	for _, o := range strings.Split(env.get("PRESTO_ALLOWED_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
+			bad("PRESTO_ALLOWED_ORIGINS", "%q is not an origin like https://demo.example.com", o)
+			continue
+		}
+		c.AllowedOrigins = append(c.AllowedOrigins, o)
+	}
+	c.MaxTextChars = intVar(env, "PRESTO_MAX_TEXT_CHARS", 4000, bad)
+	c.ChatsPerMinute = intVar(env, "PRESTO_CHATS_PER_MINUTE", 20, bad)
+	c.MaxConcurrentLLM = intVar(env, "PRESTO_MAX_CONCURRENT_LLM", 32, bad)
+	c.TurnTimeout = durationVar(env, "PRESTO_TURN_TIMEOUT", 90*time.Second, bad)
+	if err := c.LogLevel.UnmarshalText([]byte(or(env.get("LOG_LEVEL"), "info"))); err != nil {
+		bad("LOG_LEVEL", "must be debug, info, warn or error, got %q", env.get("LOG_LEVEL"))
+	}
+
+	fs := flag.NewFlagSet("presto serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (PRESTO_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data directory (PRESTO_DATA_DIR)")
+	llm := fs.String("llm", env.get("PRESTO_LLM"), "azure, openai or offline (PRESTO_LLM)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+
+	c.LLM = *llm
+	if c.LLM == "" {
+		c.LLM = "offline"
+		if c.AzureEndpoint != "" {
+			c.LLM = "azure"
+		}
+	}
+	switch c.LLM {
+	case "offline":
+	case "azure":
+		if c.AzureEndpoint == "" {
+			bad("AZURE_PROJECT_ENDPOINT", "must be set when PRESTO_LLM=azure (e.g. https://NAME.services.ai.azure.com/api/projects/PROJECT)")
+		}
+	case "openai":
+		if c.OpenAIModel == "" {
+			bad("OPENAI_MODEL", "must be set when PRESTO_LLM=openai (e.g. gpt-4.1-mini or llama3.1)")
+		}
+		if c.OpenAIBaseURL != "" {
+			if u, err := url.Parse(c.OpenAIBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				bad("OPENAI_BASE_URL", "%q is not an http(s) URL like http://localhost:11434/v1", c.OpenAIBaseURL)
+			}
+		}
+	default:
+		bad("PRESTO_LLM", "must be azure, openai or offline, got %q", c.LLM)
+	}
+	switch c.AzureAuth {
+	case "", "cli", "browser", "device-code", "managed-identity", "environment", "default":
+	default:
+		bad("AZURE_AUTH", "must be cli, browser, device-code, managed-identity, environment or default, got %q", c.AzureAuth)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("PRESTO_ADDR", "%q is not host:port (e.g. 127.0.0.1:8000): %v", c.Addr, err)
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		bad("PRESTO_DATABASE_URL", "must start with postgres:// or postgresql://")
+	}
+	return c, errors.Join(problems...)
+}
+
+func intVar(env envLookup, name string, def int, bad func(string, string, ...any)) int {
+	raw := env.get(name)
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 {
+		bad(name, "must be a positive whole number, got %q", raw)
+		return def
+	}
+	return n
+}
+
+func durationVar(env envLookup, name string, def time.Duration, bad func(string, string, ...any)) time.Duration {
+	raw := env.get(name)
+	if raw == "" {
+		return def
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d <= 0 {
+		bad(name, "must be a positive duration like 90s, got %q", raw)
+		return def
+	}
+	return d
+}
+
+// or returns the first non-empty value.
+func or(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

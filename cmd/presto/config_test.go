@@ -1,0 +1,89 @@
+package main
+
+import (
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadConfigDefaults(t *testing.T) {
+	c, err := loadConfig(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8000" || c.LLM != "offline" || c.DataDir != "./data" || c.AzureModelDeployment != "model-router" ||
+		c.AzureTenantID != "organizations" || c.MaxTextChars != 4000 || len(c.AllowedOrigins) != 1 || c.AllowedOrigins[0] != "http://localhost:5173" {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestLoadConfigReadsEnvAndFlags(t *testing.T) {
+	env := map[string]string{
+		"AZURE_PROJECT_ENDPOINT": "https://r.services.ai.azure.com/api/projects/p",
+		"AZURE_DEPLOYMENT_NAME":  "gpt-5-mini",
+		"PRESTO_ALLOWED_ORIGINS": "https://a.example.com, https://b.example.com",
+		"PRESTO_TURN_TIMEOUT":    "30s",
+		"PRESTO_ADDR":            "0.0.0.0:9000",
+	}
+	c, err := loadConfig([]string{"-addr", "127.0.0.1:7000"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LLM != "azure" || c.AzureModelDeployment != "gpt-5-mini" || len(c.AllowedOrigins) != 3 || c.TurnTimeout != 30*time.Second || c.Addr != "127.0.0.1:7000" {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"PRESTO_LLM": "bard"}, "PRESTO_LLM"},
+		{map[string]string{"PRESTO_LLM": "azure"}, "AZURE_PROJECT_ENDPOINT"},
+		{map[string]string{"PRESTO_LLM": "openai"}, "OPENAI_MODEL"},
+		{map[string]string{"PRESTO_LLM": "openai", "OPENAI_MODEL": "m", "OPENAI_BASE_URL": "localhost:11434"}, "OPENAI_BASE_URL"},
+		{map[string]string{"AZURE_AUTH": "password"}, "AZURE_AUTH"},
+		{map[string]string{"PRESTO_ADDR": "8000"}, "PRESTO_ADDR"},
+		{map[string]string{"PRESTO_ALLOWED_ORIGINS": "not a url"}, "PRESTO_ALLOWED_ORIGINS"},
+		{map[string]string{"PRESTO_MAX_TEXT_CHARS": "many"}, "PRESTO_MAX_TEXT_CHARS"},
+		{map[string]string{"PRESTO_TURN_TIMEOUT": "-3s"}, "PRESTO_TURN_TIMEOUT"},
+		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{map[string]string{"PRESTO_DATABASE_URL": "mysql://x"}, "PRESTO_DATABASE_URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			_, err := loadConfig(nil, func(k string) string { return tt.env[k] }, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want one naming %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDotEnvIsReadAndEnvironmentWins(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeFile(t, ".env", "PRESTO_ADDR=127.0.0.1:9100\nPRESTO_DATA_DIR=/from/dotenv\n")
+	env := map[string]string{"PRESTO_DATA_DIR": "/from/env"}
+	c, err := loadConfig(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9100" || c.DataDir != "/from/env" {
+		t.Fatalf("addr %q data dir %q; want .env's addr and the environment's data dir", c.Addr, c.DataDir)
+	}
+	writeFile(t, ".env", "THIS IS NOT=an env file\n'")
+	if _, err := loadConfig(nil, func(string) string { return "" }, io.Discard); err == nil || !strings.Contains(err.Error(), ".env") {
+		t.Fatalf("a malformed .env: %v, want an error naming .env", err)
+	}
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

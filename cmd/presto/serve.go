@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+
+	"presto/internal/azauth"
+	"presto/internal/chat"
+	"presto/internal/llm"
+	"presto/internal/llm/offline"
+	"presto/internal/llm/openaillm"
+	"presto/internal/server"
+	"presto/internal/store"
+	"presto/internal/store/postgres"
+	"presto/internal/store/sqlite"
+	"presto/web"
+)
+
+// voices are the realtime voices a presenter can pick; the first is the default.
+var voices = []string{"marin", "cedar", "alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse"}
+
+// serve runs the server until ctx ends or SIGINT/SIGTERM arrives, then drains HTTP and closes
+// sockets with 1001.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	cfg, err := loadConfig(args, getenv, stderr)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	st, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	provider, auth, err := newProvider(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	var images *chat.ImageMaker
+	if cfg.LLM == "azure" && cfg.AzureImageDeployment != "" {
+		client, err := auth.Client(ctx)
+		if err != nil {
+			return fmt.Errorf("AZURE_PROJECT_ENDPOINT: %w", err)
+		}
+		images = chat.NewImageMaker(chat.OpenAIImages(client, cfg.AzureImageDeployment),
+			filepath.Join(cfg.DataDir, "images"), st, logger)
+	}
+	catalog := chat.NewCatalog(provider, st, images, logger)
+	limits := chat.DefaultLimits()
+	limits.MaxTextChars = cfg.MaxTextChars
+	limits.ChatsPerMinute = cfg.ChatsPerMinute
+	limits.MaxConcurrentLLM = cfg.MaxConcurrentLLM
+	limits.TurnTimeout = cfg.TurnTimeout
+	chats := chat.NewService(provider, st, catalog, limits, logger)
+
+	app := server.New(server.Deps{
+		Logger:         logger,
+		Chat:           chats,
+		Catalog:        catalog,
+		Store:          st,
+		Web:            web.Dist(),
+		ImagesDir:      filepath.Join(cfg.DataDir, "images"),
+		AllowedOrigins: cfg.AllowedOrigins,
+		AccessToken:    cfg.AccessToken,
+		Voices:         voices,
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("PRESTO_ADDR: listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.Info("listening", "addr", ln.Addr().String(), "llm", provider.Name(), "store", storeKind(cfg))
+	fmt.Fprintf(stdout, "Presto-Change-O is listening on http://%s (assistant: %s)\n", ln.Addr(), provider.Name())
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	app.CloseSockets()
+	err = srv.Shutdown(shutdownCtx)
+	if images != nil {
+		images.Wait()
+	}
+	logger.Info("stopped")
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func storeKind(cfg Config) string {
+	if cfg.DatabaseURL != "" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+func openStore(ctx context.Context, cfg Config, logger *slog.Logger) (store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		st, err := postgres.Open(ctx, cfg.DatabaseURL, logger)
+		if err != nil {
+			return nil, fmt.Errorf("PRESTO_DATABASE_URL: %w", err)
+		}
+		return st, nil
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "presto.db"), logger)
+	if err != nil {
+		return nil, fmt.Errorf("PRESTO_DATA_DIR: %w", err)
+	}
+	return st, nil
+}
+
+// newProvider builds the configured LLM provider. Nothing signs in here: the Azure credential is
+// made on the first call.
+func newProvider(ctx context.Context, cfg Config, logger *slog.Logger) (llm.Provider, *azauth.Auth, error) {
+	switch cfg.LLM {
+	case "azure":
+		auth := azauth.New(azureSettings(cfg, logger))
+		client, err := auth.Client(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("AZURE_PROJECT_ENDPOINT: %w", err)
+		}
+		return openaillm.New(client, cfg.AzureModelDeployment, "azure", logger), auth, nil
+	case "openai":
+		opts := []option.RequestOption{option.WithAPIKey(cfg.OpenAIAPIKey)}
+		if cfg.OpenAIBaseURL != "" {
+			opts = append(opts, option.WithBaseURL(cfg.OpenAIBaseURL))
+		}
+		return openaillm.New(openai.NewClient(opts...), cfg.OpenAIModel, "openai", logger), nil, nil
+	default:
+		return offline.New(), nil, nil
+	}
+}
+
+func azureSettings(cfg Config, logger *slog.Logger) azauth.Settings {
+	return azauth.Settings{
+		Endpoint:           cfg.AzureEndpoint,
+		APIKey:             cfg.AzureAPIKey,
+		AuthMode:           cfg.AzureAuth,
+		TenantID:           cfg.AzureTenantID,
+		APIVersion:         cfg.AzureAPIVersion,
+		Deployment:         cfg.AzureModelDeployment,
+		ImageDeployment:    cfg.AzureImageDeployment,
+		RealtimeDeployment: cfg.AzureRealtimeDeployment,
+		DataDir:            cfg.DataDir,
+		Logger:             logger,
+	}
+}

@@ -1,0 +1,163 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"presto/internal/llm"
+	"presto/internal/modegen"
+	"presto/internal/modes"
+	"presto/internal/store"
+)
+
+// generationTimeout bounds one mode generation. It runs detached from the turn that asked for it, so
+// a cancelled turn still leaves the finished mode in the store for next time.
+const generationTimeout = 60 * time.Second
+
+// Catalog knows every mode: the prebuilt ones, and the generated ones in the store. It turns a
+// switch_mode call into a mode, generating and storing it when it is new.
+type Catalog struct {
+	provider llm.Provider
+	store    store.Store
+	images   *ImageMaker // nil when images are off
+	logger   *slog.Logger
+
+	mu       sync.Mutex
+	inFlight map[string]*generation // by mode id: one generation per id at a time
+}
+
+type generation struct {
+	done chan struct{}
+	mode modes.Mode
+	err  error
+}
+
+// NewCatalog wires a Catalog; images may be nil.
+func NewCatalog(provider llm.Provider, st store.Store, images *ImageMaker, logger *slog.Logger) *Catalog {
+	return &Catalog{provider: provider, store: st, images: images, logger: logger, inFlight: make(map[string]*generation)}
+}
+
+// Get returns the mode with id, prebuilt or stored.
+func (c *Catalog) Get(ctx context.Context, id string) (modes.Mode, error) {
+	if m, ok := modes.FindPrebuilt(id); ok {
+		return m, nil
+	}
+	m, err := c.store.GetMode(ctx, id)
+	if err != nil {
+		return modes.Mode{}, fmt.Errorf("get mode %q: %w", id, err)
+	}
+	return m, nil
+}
+
+// List returns the prebuilt modes, then the stored ones oldest first.
+func (c *Catalog) List(ctx context.Context) ([]modes.Mode, error) {
+	stored, err := c.store.ListModes(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list modes: %w", err)
+	}
+	return append(modes.Prebuilt(), stored...), nil
+}
+
+// Resolve turns switch_mode's arguments into a mode. A prebuilt alias ("bank", "my credit union")
+// gives the prebuilt mode; a known generated industry gives the stored mode; anything else is
+// generated and stored. A company name the user gave always wins, as a variant of the mode.
+func (c *Catalog) Resolve(ctx context.Context, industry, company string) (modes.Mode, error) {
+	industry = strings.TrimSpace(modes.StripPresto(industry))
+	company = strings.TrimSpace(modes.StripPresto(company))
+	if industry == "" {
+		industry = company
+	}
+	if industry == "" {
+		return modes.Mode{}, &UserError{Message: "Which industry should I become? Try \"Presto-Change-O, you're a bank\"."}
+	}
+	if id, ok := modes.ResolveIndustry(industry); ok {
+		m, _ := modes.FindPrebuilt(id)
+		return c.variant(ctx, m, company)
+	}
+	id := modes.Slug(industry)
+	m, err := c.store.GetMode(ctx, id)
+	switch {
+	case err == nil:
+		return c.variant(ctx, m, company)
+	case !errors.Is(err, store.ErrNotFound):
+		return modes.Mode{}, fmt.Errorf("look up mode %q: %w", id, err)
+	}
+	return c.generate(ctx, id, industry, company)
+}
+
+// variant gives m under the user's company name, stored as its own mode so that a reload or another
+// replica finds it. Without a company name, or with m's own, it is m.
+func (c *Catalog) variant(ctx context.Context, m modes.Mode, company string) (modes.Mode, error) {
+	if company == "" || strings.EqualFold(company, m.CompanyName) {
+		return m, nil
+	}
+	v := m
+	v.ID = modes.Slug(m.ID + "-" + company)
+	v.Prebuilt = false
+	v.CompanyName = company
+	v.WelcomeMessage = strings.ReplaceAll(m.WelcomeMessage, m.CompanyName, company)
+	v.Prompt = strings.ReplaceAll(m.Prompt, m.CompanyName, company)
+	if err := c.store.SaveMode(ctx, v); err != nil {
+		return modes.Mode{}, fmt.Errorf("save mode %q: %w", v.ID, err)
+	}
+	return v, nil
+}
+
+// generate asks the LLM for a new mode once per id, however many sessions ask at the same time.
+func (c *Catalog) generate(ctx context.Context, id, industry, company string) (modes.Mode, error) {
+	c.mu.Lock()
+	g, running := c.inFlight[id]
+	if !running {
+		g = &generation{done: make(chan struct{})}
+		c.inFlight[id] = g
+		go c.runGeneration(context.WithoutCancel(ctx), g, id, industry, company)
+	}
+	c.mu.Unlock()
+
+	select {
+	case <-g.done:
+	case <-ctx.Done():
+		return modes.Mode{}, ctx.Err()
+	}
+	if g.err != nil {
+		return modes.Mode{}, g.err
+	}
+	return c.variant(ctx, g.mode, company)
+}
+
+func (c *Catalog) runGeneration(ctx context.Context, g *generation, id, industry, company string) {
+	defer func() {
+		c.mu.Lock()
+		delete(c.inFlight, id)
+		c.mu.Unlock()
+		close(g.done)
+	}()
+	ctx, cancel := context.WithTimeout(ctx, generationTimeout)
+	defer cancel()
+
+	started := time.Now()
+	m, err := modegen.Generate(ctx, c.provider, industry, company)
+	if err != nil {
+		g.err = &UserError{
+			Message:   fmt.Sprintf("I couldn't create a %s mode just now, so I stayed as I am. Try again, or pick another industry.", industry),
+			Retryable: true,
+			Err:       err,
+		}
+		return
+	}
+	m.ID = id // so the next request for this industry finds it
+	if err := c.store.SaveMode(ctx, m); err != nil {
+		g.err = fmt.Errorf("save generated mode %q: %w", id, err)
+		return
+	}
+	c.logger.Info("mode generated", "mode", id, "company", m.CompanyName, "took", time.Since(started).Round(time.Millisecond))
+	g.mode = m
+	if c.images != nil {
+		c.images.Start(m)
+	}
+}

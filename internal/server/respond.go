@@ -1,0 +1,76 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"presto/internal/chat"
+	"presto/internal/llm"
+	"presto/internal/store"
+)
+
+type ctxKey int
+
+const requestIDKey ctxKey = 0
+
+func withRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey, id)
+}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// encode writes v as JSON with status.
+func encode(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // the client went away; nothing to do
+}
+
+// writeError writes the error JSON of PRODUCT.md 5.3.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	encode(w, status, map[string]string{"error": msg})
+}
+
+const maxBodyBytes = 64 << 10
+
+// decode reads a JSON body into v, refusing unknown fields, trailing data and bodies over 64 KB.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("invalid JSON body: %w", err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return errors.New("invalid JSON body: data after the object")
+	}
+	return nil
+}
+
+// fail maps an error to a status and a message safe to show; the detail goes to the log.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := http.StatusInternalServerError, "internal error"
+	var userErr *chat.UserError
+	var llmErr *llm.Error
+	switch {
+	case errors.As(err, &userErr):
+		status, msg = http.StatusServiceUnavailable, userErr.Message
+	case errors.Is(err, store.ErrNotFound):
+		status, msg = http.StatusNotFound, "not found"
+	case errors.As(err, &llmErr):
+		status, msg = http.StatusBadGateway, llmErr.Message
+		if llmErr.Kind == llm.KindRateLimited || llmErr.Kind == llm.KindQuota {
+			status = http.StatusTooManyRequests
+		}
+	case errors.Is(err, context.Canceled):
+		return
+	}
+	s.Logger.Warn("request failed", "id", requestID(r.Context()), "path", r.URL.Path, "status", status, "err", err)
+	writeError(w, status, msg)
+}

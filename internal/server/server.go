@@ -1,0 +1,52 @@
+// Package server is the HTTP surface: health, the JSON API, the embedded app and the /ws socket.
+// routes.go lists every route.
+package server
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"presto/internal/chat"
+	"presto/internal/store"
+)
+
+// Deps are what the server is built from; main wires them.
+type Deps struct {
+	Logger         *slog.Logger
+	Chat           *chat.Service
+	Catalog        *chat.Catalog
+	Store          store.Store
+	Web            fs.FS    // the built front end (index.html at its root)
+	ImagesDir      string   // generated images, served at /images/
+	AllowedOrigins []string // browser origins besides the server's own, e.g. http://localhost:5173
+	AccessToken    string   // when set, every request must present it
+	Voices         []string // the realtime voices a session may pick; the first is the default
+}
+
+// Server is the app's http.Handler. Close sockets with CloseSockets before the process exits.
+type Server struct {
+	Deps
+	handler http.Handler
+
+	closing   chan struct{} // closed by CloseSockets: sockets say goodbye with 1001
+	closeOnce sync.Once
+	sockets   sync.WaitGroup
+}
+
+// New builds the server and its routes.
+func New(d Deps) *Server {
+	s := &Server{Deps: d, closing: make(chan struct{})}
+	s.handler = s.routes()
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// CloseSockets closes every WebSocket with 1001 (going away) and waits until their handlers ended.
+// http.Server.Shutdown does not do this: hijacked connections are not its own.
+func (s *Server) CloseSockets() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.sockets.Wait()
+}
