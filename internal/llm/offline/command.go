@@ -15,6 +15,10 @@ var prestoWord = regexp.MustCompile(`(?i)\bpresto(?:[\s\-_]*chang(?:e(?:[\s\-_]*
 // joined on ("… and show me my balance").
 var clauseEnd = regexp.MustCompile(`(?i)[.!?;,]|\s(?:and\s+)?(?:then|also)\s|\sand\s+(?:show|tell|give|what|how|display|list)\b`)
 
+// leadingInterjections open a plain switch request without being part of it: "Okay, become an
+// airline".
+var leadingInterjections = regexp.MustCompile(`(?i)^\s*(?:(?:ok|okay|hey|please|alright|so|and)\b[\s,.!:;-]*)+`)
+
 // switchKind says what a message asks about modes.
 type switchKind int
 
@@ -44,6 +48,9 @@ const maxTargetWords = 8
 func parseCommand(msg string) command {
 	text := fold(msg)
 	if loc := prestoWord.FindStringIndex(text); loc != nil {
+		if before := targetWords(lastClause(text[:loc[0]])); len(before) > 0 && isQuestion(lower(before)[0]) {
+			return command{kind: noSwitch} // "what does presto do?" asks about the command
+		}
 		rest := firstClause(text[loc[1]:])
 		if rest == "" {
 			rest = lastClause(text[:loc[0]])
@@ -61,8 +68,7 @@ func parseCommand(msg string) command {
 		}
 		return command{kind: askTarget}
 	}
-	words := targetWords(firstClause(text))
-	words = skip(words, interjections)
+	words := targetWords(firstClause(leadingInterjections.ReplaceAllString(text, "")))
 	rest, explicit := explicitLeadIn(words)
 	if !explicit {
 		return command{kind: noSwitch}
@@ -223,13 +229,6 @@ func lower(words []string) []string {
 
 func hasPrefix(words, prefix []string) bool {
 	return len(words) >= len(prefix) && slices.Equal(words[:len(prefix)], prefix)
-}
-
-func skip(words []string, fillers []string) []string {
-	for len(words) > 0 && slices.Contains(fillers, strings.ToLower(words[0])) {
-		words = words[1:]
-	}
-	return words
 }
 
 func isQuestion(w string) bool {

@@ -28,9 +28,6 @@ var leadIns = phrases(
 	"as", "now", "ok", "okay", "so", "hey", "please", "and", "go", "a", "an", "the",
 )
 
-// interjections may open a plain switch request: "ok, switch to insurance".
-var interjections = []string{"ok", "okay", "hey", "please", "now", "alright", "so", "and", "then"}
-
 var articles = []string{"a", "an", "the"}
 
 // trailers end a target without being part of it.
