@@ -1,0 +1,96 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"presto/internal/modes"
+	"presto/internal/store"
+	"presto/internal/store/internal/storeutil"
+)
+
+// SaveMode inserts or replaces the mode by id. A replaced mode keeps its place in ListModes.
+func (s *Store) SaveMode(ctx context.Context, m modes.Mode) error {
+	if err := storeutil.CheckModeID(m.ID); err != nil {
+		return err
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("save mode %q: encode: %w", m.ID, err)
+	}
+	err = s.inWrite(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `
+			INSERT INTO modes (id, data, created_at, updated_at) VALUES ($1, $2, $3, $3)
+			ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+			m.ID, json.RawMessage(data), storeutil.Now())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save mode %q: %w", m.ID, err)
+	}
+	return nil
+}
+
+// GetMode returns the mode id; a corrupt row is treated as absent and logged.
+func (s *Store) GetMode(ctx context.Context, id string) (modes.Mode, error) {
+	var data []byte
+	err := s.inRead(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT data FROM modes WHERE id = $1`, id).Scan(&data)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return modes.Mode{}, fmt.Errorf("get mode %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return modes.Mode{}, fmt.Errorf("get mode %q: %w", id, err)
+	}
+	m, err := s.decodeMode(id, data)
+	if err != nil {
+		return modes.Mode{}, fmt.Errorf("get mode %q: corrupt row: %w", id, store.ErrNotFound)
+	}
+	return m, nil
+}
+
+// ListModes returns every stored mode in creation order, skipping corrupt rows.
+func (s *Store) ListModes(ctx context.Context) ([]modes.Mode, error) {
+	var out []modes.Mode
+	err := s.inRead(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, data FROM modes ORDER BY seq`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id   string
+				data []byte
+			)
+			if err := rows.Scan(&id, &data); err != nil {
+				return err
+			}
+			if m, err := s.decodeMode(id, data); err == nil {
+				out = append(out, m)
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list modes: %w", err)
+	}
+	return out, nil
+}
+
+// decodeMode decodes a stored mode, logging a row that cannot be. The key column is the truth
+// about the id.
+func (s *Store) decodeMode(id string, data []byte) (modes.Mode, error) {
+	var m modes.Mode
+	if err := json.Unmarshal(data, &m); err != nil {
+		s.logger.Warn("skipping corrupt mode row", "engine", "postgres", "mode", id, "err", err)
+		return modes.Mode{}, err
+	}
+	m.ID = id
+	return m, nil
+}

@@ -1,0 +1,85 @@
+// Package postgres is the store engine for several replicas sharing state (PRESTO_DATABASE_URL),
+// through pgx's connection pool. Tables live in the connection's search_path schema, so a
+// deployment or a test run can keep its own schema.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"presto/internal/store"
+)
+
+// Store is a store.Store on a PostgreSQL database.
+type Store struct {
+	pool   *pgxpool.Pool
+	logger *slog.Logger
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the database at url (postgres://… or key=value form), checks the connection
+// and applies pending migrations. Replicas may call it at the same time: migrations run under an
+// advisory lock. The caller closes the store.
+func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// pgx's message leaves the password out; the URL itself is not repeated here for that reason.
+		return nil, fmt.Errorf("open postgres store: parse database URL: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres store: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres store: connect to %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
+	}
+	if err := migrate(ctx, pool, logger); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres store: %w", err)
+	}
+	return &Store{pool: pool, logger: logger}, nil
+}
+
+// Ping reports whether the database answers a query on our schema.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.inRead(ctx, func(tx pgx.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+			return fmt.Errorf("ping postgres store: %w", err)
+		}
+		return nil
+	})
+}
+
+// Close closes the pool, waiting for connections in use to be released.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// inWrite runs fn in one read-write transaction.
+func (s *Store) inWrite(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return inTx(ctx, s.pool, pgx.TxOptions{}, fn)
+}
+
+// inRead runs fn in one read-only transaction, so a multi-row read sees a single snapshot.
+func (s *Store) inRead(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return inTx(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, fn)
+}
+
+func inTx(ctx context.Context, pool *pgxpool.Pool, opts pgx.TxOptions, fn func(tx pgx.Tx) error) error {
+	// pgx.BeginTxFunc commits when fn succeeds and rolls back otherwise.
+	err := pgx.BeginTxFunc(ctx, pool, opts, fn)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		// A query cut short by cancellation reports a server or connection error; say why.
+		return errors.Join(err, ctx.Err())
+	}
+	return err
+}

@@ -1,0 +1,63 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"presto/internal/store"
+	"presto/internal/store/internal/storeutil"
+)
+
+// GetSession returns the session id. A row whose history cannot be decoded is treated as absent
+// (the caller starts the session over) and logged.
+func (s *Store) GetSession(ctx context.Context, id string) (store.Session, error) {
+	var (
+		sess    = store.Session{ID: id}
+		history []byte
+	)
+	err := s.inRead(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx,
+			`SELECT mode_id, voice, history, updated_at FROM sessions WHERE id = $1`, id,
+		).Scan(&sess.ModeID, &sess.Voice, &history, &sess.UpdatedAt)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.Session{}, fmt.Errorf("get session %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Session{}, fmt.Errorf("get session %q: %w", id, err)
+	}
+	if err := json.Unmarshal(history, &sess.History); err != nil {
+		s.logger.Warn("skipping corrupt session row", "engine", "postgres", "session", id, "err", err)
+		return store.Session{}, fmt.Errorf("get session %q: corrupt row: %w", id, store.ErrNotFound)
+	}
+	sess.UpdatedAt = sess.UpdatedAt.UTC()
+	return sess, nil
+}
+
+// SaveSession inserts or replaces the session and stamps it with the current time.
+func (s *Store) SaveSession(ctx context.Context, sess store.Session) error {
+	if err := storeutil.CheckSession(sess); err != nil {
+		return err
+	}
+	history, err := json.Marshal(sess.History)
+	if err != nil {
+		return fmt.Errorf("save session %q: encode history: %w", sess.ID, err)
+	}
+	err = s.inWrite(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `
+			INSERT INTO sessions (id, mode_id, voice, history, updated_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (id) DO UPDATE SET
+				mode_id = excluded.mode_id, voice = excluded.voice,
+				history = excluded.history, updated_at = excluded.updated_at`,
+			sess.ID, sess.ModeID, sess.Voice, json.RawMessage(history), storeutil.Now())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save session %q: %w", sess.ID, err)
+	}
+	return nil
+}
