@@ -82,7 +82,7 @@ export type Action =
   | { type: "cancel" }
   | { type: "clear" }
   | { type: "tab_selected"; tabId: string }
-  | { type: "tab_content"; modeId: string; tabId: string; results: ToolResult[] }
+  | { type: "tab_content"; modeId: string; tabId: string; results: ToolResult[]; onlyIfEmpty?: boolean }
   | { type: "tab_failed"; modeId: string; tabId: string; error: string }
   | { type: "chart_drawn"; at: number }
   | { type: "dismiss_notice" };
@@ -149,6 +149,8 @@ export function reduce(s: State, a: Action): State {
     case "tab_selected":
       return { ...s, activeTab: a.tabId, tabLoading: true };
     case "tab_content":
+      // A background prefetch fills an empty dashboard but never replaces a chart the user asked for.
+      if (a.onlyIfEmpty && s.charts.length > 0) return s;
       return tabContent(s, a.modeId, a.tabId, a.results);
     case "tab_failed":
       if (s.mode?.id !== a.modeId || s.activeTab !== a.tabId) return s;
