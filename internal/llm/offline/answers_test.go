@@ -197,3 +197,21 @@ func TestPlainAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestKeywordsDoNotOverlap guards the scoring tables: a keyword that another keyword of the same
+// intent also matches ("spend" and "spending") would count twice and skew the choice.
+func TestKeywordsDoNotOverlap(t *testing.T) {
+	tables := map[string][]intent{"banking": bankingIntents, "insurance": insuranceIntents,
+		"healthcare": healthcareIntents, "generic": genericIntents}
+	for name, table := range tables {
+		for _, in := range table {
+			for a := range in.keywords {
+				for b := range in.keywords {
+					if a != b && len(strings.Fields(a)) == 1 && len(strings.Fields(b)) == 1 && matchWord(b, a) {
+						t.Errorf("%s/%s: %q also matches %q", name, in.name, a, b)
+					}
+				}
+			}
+		}
+	}
+}

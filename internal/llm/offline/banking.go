@@ -28,7 +28,7 @@ var bankingIntents = []intent{
 		"activity": 2, "statement": 2, "history": 1, "transfer": 2,
 	}},
 	{name: "spending", answer: bankSpending, keywords: map[string]int{
-		"spending": 3, "spend": 3, "spent": 3, "categor": 3, "budget": 2, "where does my money go": 3,
+		"spend": 3, "spent": 3, "categor": 3, "budget": 2, "where does my money go": 3,
 		"expenses": 2, "breakdown": 2, "insight": 2,
 	}},
 	{name: "credit card", answer: bankCard, keywords: map[string]int{

@@ -23,9 +23,9 @@ var leadingInterjections = regexp.MustCompile(`(?i)^\s*(?:(?:ok|okay|hey|please|
 type switchKind int
 
 const (
-	noSwitch   switchKind = iota // an ordinary message
-	askTarget                    // the presto command with nothing to become
-	switchTo                     // a switch to industry (and company)
+	noSwitch  switchKind = iota // an ordinary message
+	askTarget                   // the presto command with nothing to become
+	switchTo                    // a switch to industry (and company)
 )
 
 // command is a parsed mode-switch request.

@@ -4,60 +4,26 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"presto/internal/persona"
 )
 
-// money formats dollars the way the dashboard and the sentences show them: "$4,215.37", "-$54.20".
+// money formats dollars the way the dashboard, the persona card and the prompt show them:
+// "$4,215.37", "-$54.20" (the persona package owns the format).
 func money(v float64) string {
-	return moneyWith(v, "$")
+	return persona.Money(v)
 }
 
-// amount formats dollars for a metric card whose unit says the currency: "4,215.37".
+// amount formats dollars for a metric card whose unit names the currency: "4,215.37", "-54.20".
 func amount(v float64) string {
-	return moneyWith(v, "")
+	return strings.Replace(persona.Money(v), "$", "", 1)
 }
 
-func moneyWith(v float64, symbol string) string {
-	sign := ""
-	if v < 0 {
-		sign = "-"
-		v = -v
-	}
-	cents := int64(math.Round(v * 100))
-	return sign + symbol + grouped(cents/100) + "." + pad2(cents%100)
-}
-
-// count formats an integer with thousands separators: 48210 → "48,210".
+// count formats a whole number with thousands separators: 48210 → "48,210".
 func count(n int) string {
-	if n < 0 {
-		return "-" + grouped(int64(-n))
-	}
-	return grouped(int64(n))
-}
-
-func grouped(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	head := len(s) % 3
-	if head > 0 {
-		b.WriteString(s[:head])
-	}
-	for i := head; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
-}
-
-func pad2(n int64) string {
-	if n < 10 {
-		return "0" + strconv.FormatInt(n, 10)
-	}
-	return strconv.FormatInt(n, 10)
+	return persona.Number(n)
 }
 
 // percent formats a share of a whole, one decimal: 0.4567 → "45.7".
@@ -75,8 +41,20 @@ func rate(v float64) string {
 
 // capitalize upper-cases the first letter, for policy types ("auto" → "Auto").
 func capitalize(s string) string {
-	if s == "" {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+// plural says "1 claim", "2 claims", "3 policies".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		noun = noun[:len(noun)-1] + "ie"
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

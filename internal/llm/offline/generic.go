@@ -12,7 +12,7 @@ import (
 // modes use ("Bookings", "Rewards", "Usage"), since an industry's words are not known in advance.
 var genericIntents = []intent{
 	{name: "activity", answer: genActivity, keywords: map[string]int{
-		"activity": 3, "spend": 2, "spending": 2, "spent": 2, "monthly": 2, "trend": 2, "history": 2,
+		"activity": 3, "spend": 2, "spent": 2, "monthly": 2, "trend": 2, "history": 2,
 		"over time": 2, "usage": 2, "bills": 1, "billing": 1, "how much": 1,
 	}},
 	{name: "breakdown", answer: genBreakdown, keywords: map[string]int{
@@ -25,7 +25,7 @@ var genericIntents = []intent{
 		"shop": 1, "last": 1,
 	}},
 	{name: "points", answer: genPoints, keywords: map[string]int{
-		"point": 3, "loyalty": 3, "reward": 3, "tier": 3, "miles": 3, "membership": 2, "member": 2,
+		"point": 3, "loyalty": 3, "reward": 3, "tier": 3, "miles": 3, "member": 2,
 		"perks": 2,
 	}},
 	{name: "overview", answer: genOverview, keywords: map[string]int{

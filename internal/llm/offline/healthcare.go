@@ -26,7 +26,7 @@ var healthcareIntents = []intent{
 		"drug": 2, "rx": 3, "pill": 2,
 	}},
 	{name: "claims", answer: healthClaims, keywords: map[string]int{
-		"claim": 3, "spending": 2, "spent": 2, "spend": 2, "categor": 2, "medical bills": 2, "bills": 1,
+		"claim": 3, "spent": 2, "spend": 2, "categor": 2, "medical bills": 2, "bills": 1,
 		"cost": 1, "expenses": 2, "year to date": 2, "ytd": 2,
 	}},
 	{name: "plan", answer: healthPlan, keywords: map[string]int{

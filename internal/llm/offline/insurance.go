@@ -19,7 +19,7 @@ var insuranceIntents = []intent{
 		"deductible": 4, "out of pocket": 1,
 	}},
 	{name: "coverage", answer: insCoverage, keywords: map[string]int{
-		"coverage": 3, "covered": 3, "cover": 2, "protected": 2, "how much": 1,
+		"cover": 3, "protected": 2, "how much": 1,
 	}},
 	{name: "premiums", answer: insPremiums, keywords: map[string]int{
 		"premium": 3, "pay": 1, "paying": 1, "monthly": 1, "cost": 1, "over time": 2, "trend": 2,
@@ -79,8 +79,8 @@ func insClaims(q question) reply {
 	for _, s := range statuses {
 		cards = append(cards, plain(capitalize(s)+" claims", fmt.Sprint(byStatus[s]), ""))
 	}
-	return say(fmt.Sprintf("You have %d claims; the latest, %s for %s, is %s.",
-		len(claims), strings.ToLower(latest.Description), money(latest.Amount), latest.Status)).
+	return say(fmt.Sprintf("You have %s; the latest, %s for %s, is %s.",
+		plural(len(claims), "claim"), strings.ToLower(latest.Description), money(latest.Amount), latest.Status)).
 		chart("bar", "Your claims", data).
 		metrics(cards[:min(len(cards), 8)]...)
 }
@@ -168,7 +168,7 @@ func insPolicies(q question) reply {
 		types[i] = p.Type
 		cards = append(cards, usd(capitalize(p.Type)+" coverage", p.Coverage), usd(capitalize(p.Type)+" premium", p.MonthlyPremium))
 	}
-	return say(fmt.Sprintf("You have %d policies: %s.", len(pols), sentenceList(types))).
+	return say(fmt.Sprintf("You have %s: %s.", plural(len(pols), "policy"), sentenceList(types))).
 		metrics(cards[:min(len(cards), 8)]...)
 }
 
@@ -183,7 +183,7 @@ func insOverview(q question) reply {
 			open++
 		}
 	}
-	return say(fmt.Sprintf("You have %d policies for %s a month and %d open claims.", len(in.Policies), money(monthlyPremium(in)), open)).
+	return say(fmt.Sprintf("You have %s for %s a month and %s.", plural(len(in.Policies), "policy"), money(monthlyPremium(in)), plural(open, "open claim"))).
 		metrics(
 			usd("Total coverage", coverage),
 			usd("Monthly premium", monthlyPremium(in)),

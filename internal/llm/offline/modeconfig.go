@@ -45,9 +45,9 @@ func buildModeConfig(user string) (modes.Config, error) {
 			tab("settings", "Settings", "settings")),
 		DefaultMetrics: slices.Clone(p.metrics),
 		WelcomeMessage: fmt.Sprintf("Welcome to %s! I can show you your %s. What would you like to see?", company, p.focusing),
-		SystemPromptFragment: fmt.Sprintf("You are the assistant of %s, a %s business. Be %s. Help the customer with "+
+		SystemPromptFragment: fmt.Sprintf("You are the assistant of %s (%s). Be %s. Help the customer with "+
 			"their %s, and show their figures with show_chart and show_metrics.",
-			company, strings.ToLower(name), sentenceList(traits), p.focusing),
+			company, name, sentenceList(traits), p.focusing),
 	}, nil
 }
 
@@ -152,19 +152,22 @@ func lastWords(s string, n int) string {
 
 // taglines are the fallback taglines; %s is the industry in lower case.
 var taglines = []string{
-	"Better %s, every day.",
-	"Your %s, your way.",
+	"%s you can count on.",
 	"%s, made simple.",
-	"The %s people love.",
-	"Where great %s begins.",
+	"%s, done right.",
+	"%s for the way you live.",
 }
 
+// tagline is the profile's, or a template filled with the industry; a proper name keeps its
+// capitals ("Acme Rockets, done right.").
 func tagline(industry string, p profile, seed uint32) string {
 	if p.tagline != "" {
 		return p.tagline
 	}
-	t := fmt.Sprintf(taglines[(seed>>3)%uint32(len(taglines))], strings.ToLower(industry))
-	return capitalize(t)
+	if !properName(industry) {
+		industry = strings.ToLower(industry)
+	}
+	return capitalize(fmt.Sprintf(taglines[(seed>>3)%uint32(len(taglines))], industry))
 }
 
 // pickTraits takes the profile's traits, or four of the fallback pool chosen by the seed.
@@ -216,7 +219,7 @@ func hslHex(h, s, l float64) string {
 }
 
 func industryID(industry string) string {
-	if id := modes.Slug(industry); id != "" {
+	if id := modes.Slug(strings.ReplaceAll(industry, "'", "")); id != "" {
 		return id
 	}
 	return "business"
