@@ -87,7 +87,7 @@ export type ServerMessage =
   | Envelope<"mode_switch", { mode: Mode; persona: Persona | null }>
   | Envelope<"chat_cleared", Record<string, never>>
   | Envelope<"pong", Record<string, never>>
-  | Envelope<"error", { error: string }>;
+  | Envelope<"error", { error: string; retryable?: boolean }>;
 
 interface Envelope<T extends string, P> {
   type: T;
@@ -131,7 +131,8 @@ export function parseServerMessage(raw: string): ServerMessage | null {
   const o = v as { type?: unknown; turn?: unknown; payload?: unknown };
   if (typeof o.type !== "string" || !serverTypes.has(o.type)) return null;
   const payload = typeof o.payload === "object" && o.payload !== null ? o.payload : {};
-  const turn = typeof o.turn === "number" && Number.isFinite(o.turn) ? o.turn : undefined;
+  // Turn 0 (or none) marks a message outside any chat turn.
+  const turn = typeof o.turn === "number" && Number.isFinite(o.turn) && o.turn > 0 ? o.turn : undefined;
   return { type: o.type, turn, payload } as ServerMessage;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { finishedSentences, initialState, isPrestoCommand, reduce } from "./state";
 import type { Action, State } from "./state";
+import { parseServerMessage } from "./protocol";
 import type { Mode, ServerMessage } from "./protocol";
 
 function mode(id: string, company: string): Mode {
@@ -167,10 +168,12 @@ describe("errors", () => {
   });
 
   it("treats a server error right after a send as that send's failure", () => {
-    const s = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "rate limited: slow down" } })]);
-    expect(s.failure).toEqual({ text: "rate limited: slow down", retryable: true });
+    const s = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "too many messages; try again in 3 s", retryable: true } })]);
+    expect(s.failure).toEqual({ text: "too many messages; try again in 3 s", retryable: true });
+    const h = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "rate limited" } })]);
+    expect(h.failure?.retryable).toBe(true);
     expect(s.awaitingFirstToken).toBe(false);
-    const t = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "text too long" } })]);
+    const t = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "the message is too long", retryable: false } })]);
     expect(t.failure?.retryable).toBe(false);
   });
 
@@ -308,6 +311,40 @@ describe("dashboard", () => {
       srv({ type: "chat_cleared", payload: {} }),
     ]);
     expect(texts(s)).toEqual(["assistant:Welcome to Presto-Change-O."]);
+  });
+});
+
+describe("parseServerMessage", () => {
+  it.each([
+    ['{"type":"chat_chunk","turn":3,"payload":{"text":"a","done":false}}', "chat_chunk", 3],
+    ['{"type":"chat_cleared"}', "chat_cleared", undefined],
+    ['{"type":"pong","turn":0,"payload":{}}', "pong", undefined],
+  ])("decodes %s", (raw, type, turn) => {
+    const m = parseServerMessage(raw);
+    expect(m?.type).toBe(type);
+    expect(m?.turn).toBe(turn);
+    expect(m?.payload).toBeTypeOf("object");
+  });
+
+  it.each(["not json", "[]", '{"type":"nope"}', '{"turn":1}', "null"])("rejects %s", (raw) => {
+    expect(parseServerMessage(raw)).toBeNull();
+  });
+
+  it("keeps a turn-less message from being dropped as stale", () => {
+    const s = run([...connected, srv({ type: "chat_start", turn: 4, payload: {} }), { type: "server", msg: parseServerMessage('{"type":"chat_cleared","payload":{}}')!, at: 0 }]);
+    expect(texts(s)).toEqual(["assistant:Welcome to Presto-Change-O."]);
+  });
+});
+
+describe("prefetch", () => {
+  const tabChart = { tool: "show_chart", result: { chart_type: "bar", title: "Prefetched", data: [{ label: "a", value: 1 }] } };
+  it("fills an empty dashboard but never replaces a chart the user asked for", () => {
+    const base = run([...connected, srv({ type: "mode_switch", turn: 1, payload: { mode: bank, persona } })]);
+    const filled = reduce(base, { type: "tab_content", modeId: "banking", tabId: "dashboard", results: [tabChart], onlyIfEmpty: true });
+    expect(filled.charts.map((c) => c.title)).toEqual(["Prefetched"]);
+    const asked = run([srv({ type: "chat_start", turn: 2, payload: {} }), srv({ type: "tool_result", turn: 2, payload: { ...tabChart, result: { ...tabChart.result, title: "Asked" } } })], base);
+    const kept = reduce(asked, { type: "tab_content", modeId: "banking", tabId: "dashboard", results: [tabChart], onlyIfEmpty: true });
+    expect(kept.charts.map((c) => c.title)).toEqual(["Asked"]);
   });
 });
 

@@ -235,7 +235,7 @@ function onServer(s: State, msg: ServerMessage, at: number): State {
     case "pong":
       return s;
     case "error":
-      return serverError(s, msg.payload.error || "The server refused the message.");
+      return serverError(s, msg.payload.error || "The server refused the message.", msg.payload.retryable);
   }
 }
 
@@ -399,10 +399,11 @@ function modeSwitch(s: State, turn: number, mode: Mode, persona: Persona | null)
   };
 }
 
-function serverError(s: State, error: string): State {
+function serverError(s: State, error: string, retryable: boolean | undefined): State {
   if (!s.pendingSend) return { ...s, notice: error };
-  // The server refused the chat we just sent (rate limit, too long): that send failed.
-  const retryable = !/too long|too large|invalid|unknown/i.test(error);
+  // The server refused the chat we just sent (rate limit, too long): that send failed. The server
+  // says whether a retry can work; without that word, only a rate limit is worth retrying.
+  retryable ??= /too many|rate limit|try again/i.test(error);
   return {
     ...s,
     pendingSend: false,

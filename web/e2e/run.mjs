@@ -1,0 +1,196 @@
+// Browser end-to-end tests against the real Go binary (offline provider), in Debian's headless
+// Chromium driven by playwright-core. Run with `npm run e2e`; PRESTO_BIN skips the build.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { Server, buildServer, freePort, repoRoot, tempDataDir } from "./server.mjs";
+import * as ui from "./ui.mjs";
+
+const shots = join(repoRoot, "docs", "screenshots");
+const viewport = { width: 1440, height: 900 };
+
+let server;
+let browser;
+let context;
+let page;
+let modes = {};
+
+before(async () => {
+  const bin = buildServer();
+  // A small burst makes the per-session rate limit reachable for the Retry flow; the main flow
+  // stays well under it.
+  server = new Server(bin, { port: await freePort(), dataDir: tempDataDir(), env: { PRESTO_CHATS_PER_MINUTE: "12" } });
+  await server.start();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  context = await browser.newContext({ viewport });
+  page = await context.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  const res = await fetch(`${server.url}/api/modes`);
+  for (const m of (await res.json()).modes) modes[m.id] = m;
+  mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("the page loads, connects and shows the home mode", async () => {
+  await page.goto(server.url, { waitUntil: "domcontentloaded" });
+  await ui.waitConnected(page);
+  assert.equal(await ui.companyName(page), modes.presto.company_name);
+  assert.equal(await page.getByTestId("offline-badge").isVisible(), true);
+  assert.equal(await page.getByTestId("example-command").count(), 4);
+  const welcome = await page.getByTestId("chat-message").first().textContent();
+  assert.match(welcome, /Presto-Change-O, you're a/);
+  await page.screenshot({ path: join(shots, "home.png") });
+});
+
+test("the presto command turns the page into the bank", async () => {
+  const before = await ui.cssVar(page, "--color-primary");
+  const sawSpinner = await ui.watchSpinner(page);
+  await ui.say(page, "Presto-Change-O, you're a bank");
+  await ui.waitCompany(page, modes.banking.company_name);
+  assert.equal(await sawSpinner(), true, "the spinner never showed");
+  await page.getByTestId("mode-spinner").waitFor({ state: "detached" });
+  const tabs = await page.getByTestId("tab").evaluateAll((els) => els.map((e) => e.getAttribute("data-tab-id")));
+  assert.ok(tabs.length >= 4, `tabs: ${tabs}`);
+  assert.ok(tabs.includes("accounts"), `tabs: ${tabs}`);
+  await page.waitForFunction((b) => getComputedStyle(document.documentElement).getPropertyValue("--color-primary").trim() !== b, before);
+  assert.equal(await page.getByTestId("metric").count(), 4);
+});
+
+test("a question draws a chart whose numbers match the persona card", async () => {
+  await ui.say(page, "how much is in my checking account?");
+  const chart = page.locator('[data-testid="chart"]', { has: page.locator("caption", { hasText: /checking/i }) });
+  await chart.first().waitFor();
+  const values = await chart.first().locator("td[data-value]").evaluateAll((tds) => tds.map((td) => Number(td.getAttribute("data-value"))));
+  const card = await ui.personaValue(page, /checking/i);
+  assert.ok(card !== null, "the persona card shows no checking balance");
+  assert.ok(Math.abs(values.at(-1) - card) < 0.01, `chart ends at ${values.at(-1)}, card says ${card}`);
+  await page.getByTestId("chat-message").filter({ hasText: /\$/ }).last().waitFor();
+  await ui.waitIdle(page);
+  await page.waitForTimeout(800); // let the chart's entry animation finish before the picture
+  await page.screenshot({ path: join(shots, "banking.png") });
+});
+
+test("a tab shows its content", async () => {
+  await page.locator('[data-testid="tab"][data-tab-id="accounts"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-tab-id="accounts"]')?.getAttribute("aria-current") === "page");
+  await page.getByTestId("chart").first().waitFor();
+});
+
+test("a reload keeps the mode and the persona", async () => {
+  const persona = await page.getByTestId("persona-card").textContent();
+  await page.reload({ waitUntil: "domcontentloaded" });
+  await ui.waitConnected(page);
+  await ui.waitCompany(page, modes.banking.company_name);
+  assert.equal(await page.getByTestId("persona-card").textContent(), persona);
+});
+
+test("a second browser context is unaffected", async () => {
+  const other = await browser.newContext({ viewport });
+  try {
+    const p = await other.newPage();
+    await p.goto(server.url);
+    await ui.waitConnected(p);
+    assert.equal(await ui.companyName(p), modes.presto.company_name);
+  } finally {
+    await other.close();
+  }
+});
+
+for (const id of ["insurance", "healthcare"]) {
+  test(`the ${id} mode looks like a real product`, async () => {
+    await ui.say(page, `Presto-Change-O, you're ${modes[id].company_name}`);
+    await ui.waitCompany(page, modes[id].company_name);
+    await ui.waitIdle(page);
+    await page.getByTestId("chart").first().waitFor();
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(shots, `${id}.png`) });
+  });
+}
+
+test("a generated mode keeps the company name the user gave", async () => {
+  await ui.say(page, "Presto-Change-O, you're a pet store called Paws and Claws");
+  await ui.waitCompany(page, /Paws and Claws/);
+  await ui.waitIdle(page);
+  await page.getByTestId("chart").first().waitFor();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(shots, "generated-paws-and-claws.png") });
+});
+
+test("a server restart mid-session reconnects and restores", async () => {
+  const name = await ui.companyName(page);
+  const persona = await page.getByTestId("persona-card").textContent();
+  await server.stop({ crash: true });
+  await page.waitForSelector('[data-testid="connection-status"]:not([data-state="open"])');
+  await server.start();
+  await ui.waitConnected(page, 15_000);
+  assert.equal(await ui.companyName(page), name);
+  assert.equal(await page.getByTestId("persona-card").textContent(), persona);
+  // The restored session still chats.
+  const before = await page.locator('[data-testid="chat-message"][data-role="assistant"]').count();
+  await ui.say(page, "what can you show me?");
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"]:not([data-streaming])').length > n, before);
+});
+
+test("keyboard only: tab to an example and press Enter", async () => {
+  const ctx = await browser.newContext({ viewport });
+  try {
+    const p = await ctx.newPage();
+    await p.goto(server.url);
+    await ui.waitConnected(p);
+    let focused = "";
+    for (let i = 0; i < 30 && focused !== "example-command"; i++) {
+      await p.keyboard.press("Tab");
+      focused = await p.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? "");
+    }
+    assert.equal(focused, "example-command", "no example command reachable by Tab");
+    const outline = await p.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, "none", "focus is not visible");
+    await p.keyboard.press("Enter");
+    await ui.waitCompany(p, modes.banking.company_name);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("a retryable error shows Retry, and Retry works", async () => {
+  const ctx = await browser.newContext({ viewport });
+  try {
+    const p = await ctx.newPage();
+    await p.goto(server.url);
+    await ui.waitConnected(p);
+    // Exhaust the session's burst: the server refuses with a retryable error.
+    const retry = p.getByTestId("retry");
+    for (let i = 0; i < 20 && !(await retry.isVisible()); i++) await ui.say(p, `hello ${i}`);
+    await retry.waitFor({ timeout: 5000 });
+    const failure = await p.locator(".chat-error").textContent();
+    const wait = Number(/(\d+)\s*s/.exec(failure)?.[1] ?? 5);
+    await p.waitForTimeout(wait * 1000 + 300);
+    const answers = await p.locator('[data-testid="chat-message"][data-role="assistant"]').count();
+    await retry.click();
+    await retry.waitFor({ state: "detached" });
+    await p.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"]:not([data-streaming])').length > n,
+      answers,
+    );
+  } finally {
+    await ctx.close();
+  }
+});

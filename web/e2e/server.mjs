@@ -1,0 +1,101 @@
+// Starts and stops the real Go server for the browser tests: a built binary (PRESTO_BIN, or one
+// built here from ./cmd/presto), a temporary data dir, the offline provider and a free port.
+import { spawn, execFileSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const repoRoot = resolve(import.meta.dirname, "..", "..");
+
+/** buildServer returns PRESTO_BIN, or builds the server into a temp dir and returns its path. */
+export function buildServer() {
+  if (process.env.PRESTO_BIN) return resolve(process.env.PRESTO_BIN);
+  const out = join(mkdtempSync(join(tmpdir(), "presto-bin-")), "presto");
+  execFileSync("go", ["build", "-o", out, "./cmd/presto"], { cwd: repoRoot, stdio: "inherit" });
+  return out;
+}
+
+/** freePort asks the kernel for an unused loopback port. */
+export async function freePort() {
+  const srv = createServer();
+  srv.listen(0, "127.0.0.1");
+  await once(srv, "listening");
+  const { port } = srv.address();
+  srv.close();
+  await once(srv, "close");
+  return port;
+}
+
+// cleanEnv drops anything that would point the server at a real cloud model or another config.
+function cleanEnv(extra) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(AZURE_|OPENAI_|PRESTO_)/.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+/** Server is one run of the binary; start it again on the same port and data dir to "restart". */
+export class Server {
+  constructor(bin, { port, dataDir, env = {} }) {
+    this.bin = bin;
+    this.port = port;
+    this.dataDir = dataDir;
+    this.env = env;
+    this.proc = null;
+    this.log = [];
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    const env = cleanEnv({
+      PRESTO_ADDR: `127.0.0.1:${this.port}`,
+      PRESTO_DATA_DIR: this.dataDir,
+      PRESTO_LLM: "offline",
+      LOG_LEVEL: "warn",
+      ...this.env,
+    });
+    // The data dir is also the working dir, so no stray .env of the developer is read.
+    this.proc = spawn(this.bin, [], { cwd: this.dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (b) => {
+      this.log.push(b.toString());
+      if (this.log.length > 200) this.log.shift();
+    };
+    this.proc.stdout.on("data", keep);
+    this.proc.stderr.on("data", keep);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (this.proc.exitCode !== null) throw new Error(`server exited with ${this.proc.exitCode}:\n${this.log.join("")}`);
+      try {
+        const res = await fetch(`${this.url}/healthz`);
+        if (res.ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`server not healthy after 20 s:\n${this.log.join("")}`);
+  }
+
+  /** stop ends the process (SIGKILL when crash is true) and waits for it to exit. */
+  async stop({ crash = false } = {}) {
+    const p = this.proc;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const exited = once(p, "exit");
+    p.kill(crash ? "SIGKILL" : "SIGTERM");
+    const timer = setTimeout(() => p.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+    this.proc = null;
+  }
+}
+
+export function tempDataDir() {
+  return mkdtempSync(join(tmpdir(), "presto-e2e-"));
+}

@@ -1,0 +1,68 @@
+// Small page helpers shared by the end-to-end flows.
+
+export async function waitConnected(page, timeout = 10_000) {
+  await page.waitForSelector('[data-testid="connection-status"][data-state="open"]', { timeout });
+  await page.getByTestId("company-name").waitFor({ timeout });
+}
+
+export async function companyName(page) {
+  return (await page.getByTestId("company-name").textContent()).trim();
+}
+
+export async function waitCompany(page, name, timeout = 15_000) {
+  const want = name instanceof RegExp ? { source: name.source, flags: name.flags } : { text: name };
+  await page.waitForFunction(
+    (w) => {
+      const t = document.querySelector('[data-testid="company-name"]')?.textContent?.trim() ?? "";
+      return w.text !== undefined ? t === w.text : new RegExp(w.source, w.flags).test(t);
+    },
+    want,
+    { timeout },
+  );
+}
+
+/** say types text into the chat box and presses Enter, as a presenter would. */
+export async function say(page, text) {
+  const box = page.getByTestId("chat-input");
+  await box.fill(text);
+  await box.press("Enter");
+}
+
+/** waitIdle waits until no reply is streaming and the typing indicator is gone. */
+export async function waitIdle(page, timeout = 15_000) {
+  await page.waitForFunction(
+    () => !document.querySelector('[data-testid="typing-indicator"], [data-streaming], [data-testid="mode-spinner"]'),
+    undefined,
+    { timeout },
+  );
+}
+
+export async function cssVar(page, name) {
+  return page.evaluate((n) => getComputedStyle(document.documentElement).getPropertyValue(n).trim(), name);
+}
+
+/**
+ * watchSpinner records whether the mode spinner is ever attached from now on; a switch can be so
+ * fast that polling would miss it.
+ */
+export async function watchSpinner(page) {
+  await page.evaluate(() => {
+    window.__sawSpinner = false;
+    const check = () => {
+      if (document.querySelector('[data-testid="mode-spinner"]')) window.__sawSpinner = true;
+    };
+    new MutationObserver(check).observe(document.body, { childList: true, subtree: true });
+  });
+  return () => page.evaluate(() => window.__sawSpinner);
+}
+
+/** personaValue reads the persona card row whose label matches and parses its number. */
+export async function personaValue(page, label) {
+  const rows = await page.getByTestId("persona-metric").evaluateAll((els) =>
+    els.map((e) => [e.querySelector("dt")?.textContent ?? "", e.querySelector("dd")?.textContent ?? ""]),
+  );
+  const row = rows.find(([l]) => label.test(l));
+  if (!row) return null;
+  const n = Number(row[1].replace(/[^0-9.-]/g, ""));
+  return Number.isFinite(n) ? n : null;
+}
