@@ -58,3 +58,22 @@ func plural(n int, noun string) string {
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
 }
+
+// article is "a" or "an" for the noun phrase, by its first sound as far as spelling tells.
+func article(phrase string) string {
+	low := strings.ToLower(phrase)
+	for _, p := range []string{"uni", "use", "usu", "eu", "one"} {
+		if strings.HasPrefix(low, p) {
+			return "a"
+		}
+	}
+	for _, p := range []string{"hour", "honest", "honor", "heir"} {
+		if strings.HasPrefix(low, p) {
+			return "an"
+		}
+	}
+	if low != "" && strings.ContainsRune("aeiou", rune(low[0])) {
+		return "an"
+	}
+	return "a"
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"presto/internal/llm"
 	"presto/internal/modes"
@@ -63,13 +64,23 @@ func switchReply(c command, canSwitch bool) reply {
 	case !canSwitch:
 		return say("I can't switch modes from here; ask in the chat.")
 	}
-	target := c.industry
-	if c.company != "" {
-		target = c.company
-	}
-	r := say(fmt.Sprintf("Presto-Change-O! Becoming %s now.", target))
+	r := say(switchSentence(c))
 	r.calls = append(r.calls, call{name: llm.ToolSwitchMode, args: llm.SwitchModeArgs{Industry: c.industry, CompanyName: c.company}})
 	return r
+}
+
+// switchSentence is what the assistant says while the mode changes: "Presto-Change-O! Becoming a
+// pet store called Paws and Claws."
+func switchSentence(c command) string {
+	switch {
+	case modes.StripPresto(c.industry) == "":
+		return "Presto-Change-O! Back to the start."
+	case c.company != "":
+		return fmt.Sprintf("Presto-Change-O! Becoming %s %s called %s.", article(c.industry), c.industry, c.company)
+	case properName(c.industry):
+		return fmt.Sprintf("Presto-Change-O! Becoming %s.", c.industry)
+	}
+	return fmt.Sprintf("Presto-Change-O! Becoming %s %s.", article(c.industry), c.industry)
 }
 
 // smallTalk answers greetings and thanks, and otherwise says what the offline assistant can do. In
@@ -105,11 +116,14 @@ func canDo(m *modes.Mode, p *persona.Persona) string {
 	return prefix + `your activity, spending breakdown, recent orders and loyalty points. Try "Show my recent orders."`
 }
 
-// tabPrompt is the chat turn's tab-content request: "Tab: <label> (id <id>)".
-var tabPrompt = regexp.MustCompile(`^Tab:\s*(.*?)\s*(?:\(id\s+([^)]*)\))?\s*$`)
+// tabPrompt is the first line of the chat turn's tab-content request: "Tab: <label> (id <id>)".
+// Instructions for network models may follow on the next lines; the offline assistant needs only
+// the label and id.
+var tabPrompt = regexp.MustCompile(`^Tab:[ \t]*(.*?)[ \t]*(?:\(id[ \t]+([^)]*)\))?[ \t]*$`)
 
 func parseTab(text string) (label, id string, ok bool) {
-	m := tabPrompt.FindStringSubmatch(text)
+	first, _, _ := strings.Cut(text, "\n")
+	m := tabPrompt.FindStringSubmatch(strings.TrimRight(first, "\r"))
 	if m == nil {
 		return "", "", false
 	}

@@ -112,13 +112,13 @@ func TestAnswerAfterToolResults(t *testing.T) {
 	}{
 		{"json error", []llm.Message{user, asst, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: `{"error":"show_chart: data[3].value must be a number"}`}},
 			"data[3].value must be a number.", "Done"},
-		{"plain error", []llm.Message{user, asst, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: "Error: title is empty"}},
-			"title is empty", "Done"},
+		{"plain error", []llm.Message{user, asst, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: "error: show_chart: title is empty"}},
+			"offline: show_chart: title is empty.", "Done"},
 		{"ok false", []llm.Message{user, asst, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: `{"ok":false}`}},
 			"couldn't", "Done"},
-		{"success", []llm.Message{user, asst, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: `{"ok":true}`}},
+		{"success", []llm.Message{user, asst, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: "shown on the dashboard"}},
 			"on the dashboard", "couldn't"},
-		{"switch success", []llm.Message{user, sw, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: "switched to Summit Trust Bank"}},
+		{"switch success", []llm.Message{user, sw, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: "switching mode"}},
 			"new mode", "couldn't"},
 	}
 	for _, tt := range tests {
@@ -161,6 +161,25 @@ func TestMoney(t *testing.T) {
 	for n, want := range map[int]string{0: "0 policies", 1: "1 policy", 3: "3 policies"} {
 		if got := plural(n, "policy"); got != want {
 			t.Errorf("plural(%d, policy) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestSwitchSentence(t *testing.T) {
+	tests := []struct {
+		c    command
+		want string
+	}{
+		{command{kind: switchTo, industry: "bank"}, "Presto-Change-O! Becoming a bank."},
+		{command{kind: switchTo, industry: "airline"}, "Presto-Change-O! Becoming an airline."},
+		{command{kind: switchTo, industry: "university"}, "Presto-Change-O! Becoming a university."},
+		{command{kind: switchTo, industry: "Wells Fargo"}, "Presto-Change-O! Becoming Wells Fargo."},
+		{command{kind: switchTo, industry: "pet store", company: "Paws & Claws"}, "Presto-Change-O! Becoming a pet store called Paws & Claws."},
+		{command{kind: switchTo, industry: "presto"}, "Presto-Change-O! Back to the start."},
+	}
+	for _, tt := range tests {
+		if got := switchSentence(tt.c); got != tt.want {
+			t.Errorf("switchSentence(%+v) = %q, want %q", tt.c, got, tt.want)
 		}
 	}
 }

@@ -13,8 +13,10 @@ import (
 func tabTurn(t *testing.T, p *persona.Persona, m *modes.Mode, tab modes.Tab) turn {
 	t.Helper()
 	return run(t, llm.Request{
-		Messages: []llm.Message{{Role: llm.RoleUser, Content: "Tab: " + tab.Label + " (id " + tab.ID + ")"}},
-		Tools:    llm.DashboardTools(), Mode: m, Persona: p,
+		Messages: []llm.Message{{Role: llm.RoleUser, Content: "Tab: " + tab.Label + " (id " + tab.ID + ")\n" +
+			"The user opened the \"" + tab.Label + "\" tab of the dashboard. Call show_chart (and show_metrics " +
+			"if useful) with the most relevant view of the customer's data for this tab. No text is shown."}},
+		Tools: llm.DashboardTools(), Mode: m, Persona: p,
 	})
 }
 
@@ -79,6 +81,8 @@ func TestParseTab(t *testing.T) {
 		ok        bool
 	}{
 		{"Tab: Home Loans (id loans)", "Home Loans", "loans", true},
+		{"Tab: Claims (id claims)\nThe user opened the \"Claims\" tab of the dashboard. Call show_chart.", "Claims", "claims", true},
+		{"Tab: Cards (id cards)\r\nMore text", "Cards", "cards", true},
 		{"Tab: Claims", "Claims", "", true},
 		{"Tab:My Pets (id pets)  ", "My Pets", "pets", true},
 		{"tab please", "", "", false},

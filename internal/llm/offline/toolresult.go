@@ -64,7 +64,11 @@ func toolFailure(content string) (string, bool) {
 	low := strings.ToLower(content)
 	for _, w := range []string{"error", "invalid", "failed", "fail:", "rejected"} {
 		if strings.Contains(low, w) {
-			return sentence(content), true
+			reason := strings.TrimSpace(content)
+			if len(reason) > len("error:") && strings.EqualFold(reason[:len("error:")], "error:") {
+				reason = reason[len("error:"):] // the chat turn's "error: <why>"
+			}
+			return sentence(reason), true
 		}
 	}
 	return "", false
