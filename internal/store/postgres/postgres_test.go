@@ -139,7 +139,7 @@ func TestOpenBadURL(t *testing.T) {
 		name string
 		url  string
 	}{
-		{"not a URL", "postgres://%zz"},
+		{"not a URL", "postgres://u:secretpw@%zz/db"},
 		{"nobody listening", "postgres://u:secretpw@127.0.0.1:1/db?sslmode=disable&connect_timeout=2"},
 	}
 	for _, tt := range tests {

@@ -146,6 +146,8 @@ func TestOpenRefusesBadPath(t *testing.T) {
 		path func(t *testing.T) string
 	}{
 		{"empty", func(*testing.T) string { return "" }},
+		{"in memory", func(*testing.T) string { return ":memory:" }},
+		{"URI form", func(t *testing.T) string { return "file:" + filepath.Join(t.TempDir(), "a.db") }},
 		{"option marker in the name", func(t *testing.T) string { return filepath.Join(t.TempDir(), "a?mode=ro") }},
 		{"directory is a file", func(t *testing.T) string {
 			f := filepath.Join(t.TempDir(), "file")

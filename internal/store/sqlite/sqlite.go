@@ -43,9 +43,8 @@ var _ store.Store = (*Store)(nil)
 // Open opens (creating if needed) the database at path, creating its directory too, and applies
 // any pending migrations. The caller closes the store.
 func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error) {
-	if path == "" || strings.ContainsAny(path, "?#") {
-		// The driver reads everything after '?' as options.
-		return nil, fmt.Errorf("open sqlite store: unusable path %q", path)
+	if err := checkPath(path); err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("open sqlite store: create directory: %w", err)
@@ -62,6 +61,22 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 		return nil, errors.Join(err, write.Close())
 	}
 	return &Store{write: write, read: read, logger: logger}, nil
+}
+
+// checkPath refuses names the driver would not treat as one plain file shared by every pooled
+// connection.
+func checkPath(path string) error {
+	switch {
+	case path == "":
+		return errors.New("empty database path")
+	case strings.ContainsAny(path, "?#"):
+		// The driver reads everything after '?' as options.
+		return fmt.Errorf("database path %q contains '?' or '#'", path)
+	case path == ":memory:" || strings.HasPrefix(path, "file:"):
+		// Each pooled connection would get its own in-memory database; use a file in a temp dir.
+		return fmt.Errorf("database path %q is not a plain file path", path)
+	}
+	return nil
 }
 
 // openPool opens one pool and checks that a connection can be made with every pragma applied.
