@@ -34,7 +34,7 @@ func (r Reply) WithDelay(d time.Duration) Reply { r.Delay = d; return r }
 func (r Reply) CutAfter(n int) Reply { r.Cut = n; return r }
 
 // ThenHang returns r holding its stream open after the last event until the client cancels, so a
-// test can prove the upstream request was cancelled.
+// test can prove the upstream request was cancelled. See also Stalled.
 func (r Reply) ThenHang() Reply { r.Hang = true; r.NoDone = true; return r }
 
 // WithAzureFilters returns r as Azure sends it: a leading chunk with an empty id, empty choices and

@@ -41,6 +41,17 @@ func Text(text string, n int) Reply {
 	return b.finish("stop")
 }
 
+// Stalled streams text in n chunks and then neither finishes nor closes: the stream stays open
+// until the client goes away, like a model that stopped answering. Cancellation and timeout tests
+// use it to prove the upstream request was cancelled.
+func Stalled(text string, n int) Reply {
+	b := newStream()
+	for _, part := range split(text, n) {
+		b.content(part)
+	}
+	return Reply{Events: b.events}.ThenHang()
+}
+
 // ToolCalls streams optional text (in one chunk) and then each call at its own index, its
 // arguments split over Call.Parts chunks, then finish_reason "tool_calls" and usage.
 func ToolCalls(text string, calls ...Call) Reply {

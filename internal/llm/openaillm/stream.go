@@ -28,7 +28,7 @@ func (p *Provider) Stream(ctx context.Context, req llm.Request, emit func(llm.Ev
 		}
 	}
 	if err := stream.Err(); err != nil {
-		if t.finish == "" {
+		if t.finish == "" || ctx.Err() != nil {
 			e := classify(ctx, callCtx, fmt.Errorf("stream chat completion: %w", err))
 			p.logger.LogAttrs(ctx, levelFor(e), "llm stream failed", errAttrs(e, start)...)
 			return e
