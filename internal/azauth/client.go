@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/azure"
 	"github.com/openai/openai-go/v3/option"
@@ -16,15 +18,18 @@ import (
 // set) gets the SDK's Azure options with the same cached credential. opts come last, so callers
 // choose retries and timeouts.
 func (a *Auth) Client(ctx context.Context, opts ...option.RequestOption) (openai.Client, error) {
+	if err := ctx.Err(); err != nil {
+		return openai.Client{}, err
+	}
 	ep, err := ParseEndpoint(a.s.Endpoint, a.s.APIVersion)
 	if err != nil {
 		return openai.Client{}, err
 	}
 	var base []option.RequestOption
 	if ep.Classic() {
-		base, err = a.classicOptions(ctx, ep)
+		base, err = a.classicOptions(ep)
 	} else {
-		base, err = a.v1Options(ctx, ep)
+		base, err = a.v1Options(ep)
 	}
 	if err != nil {
 		return openai.Client{}, err
@@ -33,7 +38,7 @@ func (a *Auth) Client(ctx context.Context, opts ...option.RequestOption) (openai
 }
 
 // v1Options configures a plain client: the SDK's Azure token option refuses a v1 base URL.
-func (a *Auth) v1Options(ctx context.Context, ep Endpoint) ([]option.RequestOption, error) {
+func (a *Auth) v1Options(ep Endpoint) ([]option.RequestOption, error) {
 	opts := []option.RequestOption{
 		option.WithBaseURL(ep.V1),
 		// An OPENAI_API_KEY, organisation or project from the environment must not reach Azure.
@@ -44,8 +49,8 @@ func (a *Auth) v1Options(ctx context.Context, ep Endpoint) ([]option.RequestOpti
 	if a.s.APIKey != "" {
 		return append(opts, option.WithHeader("api-key", a.s.APIKey)), nil
 	}
-	// Build the credential now so a wrong AZURE_AUTH fails here, not on the first request.
-	if _, err := a.Credential(ctx); err != nil {
+	// A wrong AZURE_AUTH fails here, not on the first request; signing in waits for that request.
+	if err := ValidateAuthMode(a.s.AuthMode); err != nil {
 		return nil, err
 	}
 	bearer := func(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
@@ -61,22 +66,33 @@ func (a *Auth) v1Options(ctx context.Context, ep Endpoint) ([]option.RequestOpti
 
 // classicOptions uses the SDK's Azure support: it rewrites /chat/completions to
 // /openai/deployments/{model}/chat/completions and adds ?api-version=.
-func (a *Auth) classicOptions(ctx context.Context, ep Endpoint) ([]option.RequestOption, error) {
+func (a *Auth) classicOptions(ep Endpoint) ([]option.RequestOption, error) {
 	opts := []option.RequestOption{azure.WithEndpoint(ep.Root, ep.APIVersion)}
 	if a.s.APIKey != "" {
 		opts = append(opts, azure.WithAPIKey(a.s.APIKey))
 	} else {
-		cred, err := a.Credential(ctx)
-		if err != nil {
+		if err := ValidateAuthMode(a.s.AuthMode); err != nil {
 			return nil, err
 		}
-		// The cached credential: the SDK asks for a token on every request.
-		opts = append(opts, azure.WithTokenCredential(cred))
+		// The SDK asks for a token on every request: lazyCredential answers from our cache.
+		opts = append(opts, azure.WithTokenCredential(lazyCredential{a}))
 	}
 	if ep.Loopback {
 		opts = append(opts, azure.WithUnsafeAllowHTTP())
 	}
 	return opts, nil
+}
+
+// lazyCredential builds the process credential on the first token request, so making a client
+// signs in to nothing.
+type lazyCredential struct{ a *Auth }
+
+func (l lazyCredential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	cred, err := l.a.Credential(ctx)
+	if err != nil {
+		return azcore.AccessToken{}, err
+	}
+	return cred.GetToken(ctx, opts)
 }
 
 // AuthHeader returns the header that authenticates a hand-made request (the realtime WebSocket):
