@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // prestoWord finds the magic word in any of its usual spellings: "Presto-Change-O", "presto change
@@ -35,6 +36,21 @@ type command struct {
 	company  string // only when the user named one
 }
 
+// maxCommandBytes is how much of a message the parser reads: a command is a short sentence, and
+// reading a pasted essay whole would only cost time.
+const maxCommandBytes = 600
+
+// head is s cut to at most n bytes at a rune boundary.
+func head(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // maxTargetWords bounds an industry or a company name; longer phrases are sentences, not names.
 const maxTargetWords = 8
 
@@ -46,7 +62,7 @@ const maxTargetWords = 8
 // a", "you're now", "be a") or says "you're a X called Y"; plain statements like "you're great" or
 // requests like "switch to my savings" stay ordinary messages.
 func parseCommand(msg string) command {
-	text := fold(msg)
+	text := fold(head(msg, maxCommandBytes))
 	if loc := prestoWord.FindStringIndex(text); loc != nil {
 		if before := targetWords(lastClause(text[:loc[0]])); len(before) > 0 && isQuestion(lower(before)[0]) {
 			return command{kind: noSwitch} // "what does presto do?" asks about the command
@@ -136,18 +152,20 @@ func readTarget(words []string, strict bool) (command, bool) {
 
 // stripLeadIns removes the filler before a target: "you're now a", "transform into an", "make this a".
 func stripLeadIns(words []string) []string {
+	low := lower(words)
+	i := 0
 	for {
-		low := lower(words)
-		before := len(words)
+		n := 0
 		for _, p := range leadIns {
-			if hasPrefix(low, p) {
-				words = words[len(p):]
+			if hasPrefix(low[i:], p) {
+				n = len(p)
 				break
 			}
 		}
-		if len(words) == before {
-			return words
+		if n == 0 {
+			return words[i:]
 		}
+		i += n
 	}
 }
 
