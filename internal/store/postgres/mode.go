@@ -38,8 +38,8 @@ func (s *Store) SaveMode(ctx context.Context, m modes.Mode) error {
 // GetMode returns the mode id; a corrupt row is treated as absent and logged.
 func (s *Store) GetMode(ctx context.Context, id string) (modes.Mode, error) {
 	var data []byte
-	err := s.inRead(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `SELECT data FROM modes WHERE id = $1`, id).Scan(&data)
+	err := s.inRead(ctx, func(q querier) error {
+		return q.QueryRow(ctx, `SELECT data FROM modes WHERE id = $1`, id).Scan(&data)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return modes.Mode{}, fmt.Errorf("get mode %q: %w", id, store.ErrNotFound)
@@ -57,8 +57,8 @@ func (s *Store) GetMode(ctx context.Context, id string) (modes.Mode, error) {
 // ListModes returns every stored mode in creation order, skipping corrupt rows.
 func (s *Store) ListModes(ctx context.Context) ([]modes.Mode, error) {
 	var out []modes.Mode
-	err := s.inRead(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, data FROM modes ORDER BY seq`)
+	err := s.inRead(ctx, func(q querier) error {
+		rows, err := q.Query(ctx, `SELECT id, data FROM modes ORDER BY seq`)
 		if err != nil {
 			return err
 		}

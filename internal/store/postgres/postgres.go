@@ -49,9 +49,9 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 
 // Ping reports whether the database answers a query on our schema.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.inRead(ctx, func(tx pgx.Tx) error {
+	return s.inRead(ctx, func(q querier) error {
 		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		if err := q.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
 			return fmt.Errorf("ping postgres store: %w", err)
 		}
 		return nil
@@ -66,19 +66,28 @@ func (s *Store) Close() error {
 
 // inWrite runs fn in one read-write transaction.
 func (s *Store) inWrite(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return inTx(ctx, s.pool, pgx.TxOptions{}, fn)
+	// pgx.BeginFunc commits when fn succeeds and rolls back otherwise.
+	return withCtxErr(ctx, pgx.BeginFunc(ctx, s.pool, fn))
 }
 
-// inRead runs fn in one read-only transaction, so a multi-row read sees a single snapshot.
-func (s *Store) inRead(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return inTx(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, fn)
+// querier is what a read needs: the pool itself, outside an explicit transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-func inTx(ctx context.Context, pool *pgxpool.Pool, opts pgx.TxOptions, fn func(tx pgx.Tx) error) error {
-	// pgx.BeginTxFunc commits when fn succeeds and rolls back otherwise.
-	err := pgx.BeginTxFunc(ctx, pool, opts, fn)
+// inRead runs fn's single statement on the pool. Every read here is one statement, which
+// PostgreSQL runs as its own transaction over one snapshot; BEGIN READ ONLY and COMMIT around it
+// would add two round trips and no safety (BenchmarkGetSession measured about 0.9 ms with them,
+// 0.25 ms without, on a local server).
+func (s *Store) inRead(ctx context.Context, fn func(q querier) error) error {
+	return withCtxErr(ctx, fn(s.pool))
+}
+
+// withCtxErr adds the context's error to err when the context ended: a query cut short by
+// cancellation reports a server or connection error, and callers test for context.Canceled.
+func withCtxErr(ctx context.Context, err error) error {
 	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		// A query cut short by cancellation reports a server or connection error; say why.
 		return errors.Join(err, ctx.Err())
 	}
 	return err

@@ -20,7 +20,7 @@ import (
 
 // databaseURL is the test database. Without one the tests skip, except in CI, where a skip would
 // hide that the PostgreSQL half never ran.
-func databaseURL(t *testing.T) string {
+func databaseURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv("PRESTO_TEST_DATABASE_URL")
 	if u == "" {
@@ -32,13 +32,13 @@ func databaseURL(t *testing.T) string {
 	return u
 }
 
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // freshSchema creates a schema of its own for one test, dropped at the end, and returns a
 // database URL whose search_path points at it, so parallel runs never see each other's rows.
-func freshSchema(t *testing.T) string {
+func freshSchema(t testing.TB) string {
 	t.Helper()
 	base := databaseURL(t)
 	b := make([]byte, 6)

@@ -19,8 +19,8 @@ func (s *Store) GetSession(ctx context.Context, id string) (store.Session, error
 		sess    = store.Session{ID: id}
 		history []byte
 	)
-	err := s.inRead(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx,
+	err := s.inRead(ctx, func(q querier) error {
+		return q.QueryRow(ctx,
 			`SELECT mode_id, voice, history, updated_at FROM sessions WHERE id = $1`, id,
 		).Scan(&sess.ModeID, &sess.Voice, &history, &sess.UpdatedAt)
 	})

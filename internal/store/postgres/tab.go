@@ -16,8 +16,8 @@ import (
 // (no insignificant whitespace, keys reordered), which is the same JSON value.
 func (s *Store) GetTabContent(ctx context.Context, modeID, tabID string) (json.RawMessage, error) {
 	var content []byte
-	err := s.inRead(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx,
+	err := s.inRead(ctx, func(q querier) error {
+		return q.QueryRow(ctx,
 			`SELECT content FROM tab_content WHERE mode_id = $1 AND tab_id = $2`, modeID, tabID,
 		).Scan(&content)
 	})
