@@ -101,9 +101,14 @@ func parseCommand(msg string) command {
 func explicitLeadIn(words []string) ([]string, bool) {
 	low := lower(words)
 	for _, p := range explicitVerbs {
-		if hasPrefix(low, p) {
-			return words[len(p):], true
+		if !hasPrefix(low, p) {
+			continue
 		}
+		// "make this a coffee shop" switches; "make this bigger" does not.
+		if p[0] == "make" && (len(low) == len(p) || !slices.Contains(articles, low[len(p)])) {
+			return nil, false
+		}
+		return words[len(p):], true
 	}
 	// "be a bank", "you're a pet store called Paws and Claws": only in these shapes, so that
 	// "be careful" or "you're wrong" stay ordinary messages.

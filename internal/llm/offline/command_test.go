@@ -43,6 +43,8 @@ func TestParseCommand(t *testing.T) {
 		{"you're a pet store called Paws and Claws", switchTo, "pet store", "Paws and Claws"},
 		{"make this a coffee shop named Bean There", switchTo, "coffee shop", "Bean There"},
 		{"you're a bank", noSwitch, "", ""},
+		{"make this bigger", noSwitch, "", ""},
+		{"make it a hotel", switchTo, "hotel", ""},
 		{"you're wrong", noSwitch, "", ""},
 		{"be careful", noSwitch, "", ""},
 		{"switch to my savings account", noSwitch, "", ""},
