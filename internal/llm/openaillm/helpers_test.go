@@ -15,7 +15,13 @@ import (
 // newProvider points a provider at the fake server's /v1/ route, as an OpenAI-compatible client.
 func newProvider(t testing.TB, fake *llmtest.Server, opts ...Option) *Provider {
 	t.Helper()
-	client := openai.NewClient(option.WithBaseURL(fake.URL+"/v1/"), option.WithAPIKey("test-key"))
+	return newProviderAt(t, fake.URL+"/v1/", opts...)
+}
+
+// newProviderAt builds a provider for an OpenAI-compatible base URL.
+func newProviderAt(t testing.TB, baseURL string, opts ...Option) *Provider {
+	t.Helper()
+	client := openai.NewClient(option.WithBaseURL(baseURL), option.WithAPIKey("test-key"))
 	return New(client, "gpt-test", "openai", slog.New(slog.NewTextHandler(tlogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug})), opts...)
 }
 
