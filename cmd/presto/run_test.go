@@ -23,7 +23,7 @@ type app struct {
 
 // startApp runs the program as main would, with env as its whole environment, and waits for
 // /healthz.
-func startApp(t *testing.T, env map[string]string) *app {
+func startApp(t testing.TB, env map[string]string) *app {
 	t.Helper()
 	base := map[string]string{"PRESTO_ADDR": "127.0.0.1:0", "PRESTO_DATA_DIR": t.TempDir(), "LOG_LEVEL": "warn"}
 	for k, v := range env {
@@ -62,7 +62,7 @@ func startApp(t *testing.T, env map[string]string) *app {
 	return a
 }
 
-func waitHealthy(t *testing.T, url string) {
+func waitHealthy(t testing.TB, url string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -78,7 +78,7 @@ func waitHealthy(t *testing.T, url string) {
 	t.Fatalf("%s/healthz never answered 200", url)
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))

@@ -35,8 +35,14 @@ func (s *Server) handleRoot() http.Handler {
 			app.ServeHTTP(w, r)
 			return
 		}
-		encode(w, http.StatusOK, map[string]string{"status": "ok", "service": "presto-changeo"})
+		encode(w, http.StatusOK, health{Status: "ok", Service: "presto-changeo"})
 	})
+}
+
+// health is the seed's health answer, fields in its order.
+type health struct {
+	Status  string `json:"status"`
+	Service string `json:"service"`
 }
 
 func handleHealthz() http.Handler {

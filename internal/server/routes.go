@@ -15,7 +15,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/tab-content", s.handleTabContent())
 	mux.Handle("GET /images/{name}", s.handleImage())
 	mux.Handle("GET /ws", s.handleWS())
-	mux.Handle("/api/", notFound())
+	mux.Handle("GET /api/", notFound())
 	mux.Handle("GET /", s.handleApp())
 
 	var h http.Handler = mux
