@@ -62,10 +62,13 @@ type Error struct {
 	Err      error
 }
 
+// Error is the user-facing message: the industry and the reason, never the provider's detail.
 func (e *Error) Error() string {
 	return fmt.Sprintf("could not create a mode for %q: %s", e.Industry, e.Reason)
 }
 
+// Unwrap returns the detail, so errors.Is and errors.As reach the provider's *llm.Error or
+// context.Canceled.
 func (e *Error) Unwrap() error { return e.Err }
 
 // oneLine collapses whitespace (so a newline in the industry cannot forge the second header line)

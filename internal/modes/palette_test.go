@@ -139,3 +139,11 @@ func mustParse(t *testing.T, s string) rgb {
 	}
 	return c
 }
+
+func BenchmarkDerivePalette(b *testing.B) {
+	for b.Loop() {
+		if _, err := DerivePalette("#FFD54F"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -176,3 +176,20 @@ func TestDescribeHasExactValues(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkNew(b *testing.B) {
+	for _, m := range modes.Prebuilt() {
+		b.Run(m.ID, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				_ = New(fmt.Sprint("bench-", i), m)
+			}
+		})
+	}
+}
+
+func BenchmarkDescribe(b *testing.B) {
+	p := New("bench", modes.Banking())
+	for b.Loop() {
+		_ = Describe(p)
+	}
+}
