@@ -60,7 +60,8 @@ function config(spec: ChartSpec, theme: Theme, drawn: Plugin): ChartConfiguratio
       borderColor: c,
       backgroundColor: withAlpha(c, spec.chart_type === "area" ? 0.18 : 0.1),
       fill: spec.chart_type === "area" ? "origin" : false,
-      tension: 0.35,
+      // Monotone curves never overshoot the data: a smooth line must not invent a higher peak.
+      cubicInterpolationMode: "monotone",
       pointRadius: 3,
       pointHoverRadius: 5,
       spanGaps: true,

@@ -41,6 +41,7 @@ export function Composer({ app, state: s }: { app: App; state: State }) {
         rows={2}
         maxLength={4000}
         placeholder={open ? "Ask anything, or say “Presto-Change-O, you're a …”" : "Reconnecting…"}
+        title="Enter sends, Shift+Enter starts a new line"
         value={text}
         onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
         onKeyDown={onKeyDown}

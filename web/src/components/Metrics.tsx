@@ -7,7 +7,7 @@ export function Metrics({ metrics }: { metrics: Metric[] }) {
       {metrics.map((m, i) => (
         <li key={`${m.label}-${i}`} class="metric card-soft" data-testid="metric">
           <span class="metric-label">{m.label}</span>
-          <span class="metric-value">
+          <span class="metric-value" title={`${m.value} ${m.unit}`.trim()}>
             {m.value}
             {m.unit ? <span class="metric-unit"> {m.unit}</span> : null}
           </span>
