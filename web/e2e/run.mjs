@@ -134,6 +134,46 @@ test("a generated mode keeps the company name the user gave", async () => {
   await page.screenshot({ path: join(shots, "generated-paws-and-claws.png") });
 });
 
+test("text meets WCAG AA contrast in a generated theme", async () => {
+  const low = await ui.lowContrast(page, [
+    '[data-testid="company-name"]',
+    ".tagline",
+    ".metric-label",
+    ".metric-value",
+    '[data-testid="tab"]',
+    '[data-testid="chat-message"]',
+    ".persona-row dt",
+    ".persona-row dd",
+    ".disclaimer",
+    ".chart-title",
+  ]);
+  assert.deepEqual(low, []);
+});
+
+test("settings list every mode, switch by name and keep the voice", async () => {
+  await page.getByTestId("settings").click();
+  const options = page.getByTestId("mode-option");
+  await options.first().waitFor();
+  const ids = await options.evaluateAll((els) => els.map((e) => e.getAttribute("data-mode-id")));
+  for (const id of ["banking", "insurance", "healthcare"]) assert.ok(ids.includes(id), `modes: ${ids}`);
+  assert.ok(ids.length > 4, `the generated mode is missing: ${ids}`);
+  const voices = await page.getByTestId("voice-select").locator("option").evaluateAll((os) => os.map((o) => o.value));
+  if (voices.length > 1) {
+    const pick = voices.find((v) => v !== "") ?? voices[0];
+    const other = voices.find((v) => v !== pick);
+    await page.getByTestId("voice-select").selectOption(other);
+    await page.getByText("Saved.").waitFor();
+    const res = await page.evaluate(() => fetch("/api/voice-preference").then((r) => r.json()));
+    assert.equal(res.voice, other);
+  }
+  await page.locator('[data-testid="mode-option"][data-mode-id="banking"]').click();
+  await ui.waitCompany(page, modes.banking.company_name);
+  await ui.waitIdle(page);
+  await ui.say(page, "Presto-Change-O, you're a pet store called Paws and Claws");
+  await ui.waitCompany(page, /Paws and Claws/);
+  await ui.waitIdle(page);
+});
+
 test("a server restart mid-session reconnects and restores", async () => {
   const name = await ui.companyName(page);
   const persona = await page.getByTestId("persona-card").textContent();

@@ -66,3 +66,41 @@ export async function personaValue(page, label) {
   const n = Number(row[1].replace(/[^0-9.-]/g, ""));
   return Number.isFinite(n) ? n : null;
 }
+
+/**
+ * lowContrast returns the elements (by selector and text) whose text contrasts less than 4.5:1
+ * with the first opaque background behind them.
+ */
+export async function lowContrast(page, selectors) {
+  return page.evaluate((sels) => {
+    const rgb = (c) => {
+      const m = /rgba?\(([^)]+)\)/.exec(c);
+      if (!m) return null;
+      const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+      return { r, g, b, a };
+    };
+    const lum = ({ r, g, b }) =>
+      [r, g, b]
+        .map((v) => v / 255)
+        .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+        .reduce((acc, v, i) => acc + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c && c.a > 0.9) return c;
+      }
+      return { r: 255, g: 255, b: 255, a: 1 };
+    };
+    const bad = [];
+    for (const sel of sels) {
+      for (const el of document.querySelectorAll(sel)) {
+        const fg = rgb(getComputedStyle(el).color);
+        const bg = background(el);
+        const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        if (ratio < 4.5) bad.push(`${sel} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+      }
+    }
+    return bad;
+  }, selectors);
+}
