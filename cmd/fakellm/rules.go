@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"presto/internal/llm"
+	"presto/internal/llm/llmtest"
+)
+
+// rules answers a request from its last user message, first match wins:
+//
+//  1. a structured request with schema mode_config → a valid mode config for the asked industry
+//     (the "Industry:" and "Company name:" lines of the user message); other schemas → 400;
+//  2. "flaky" anywhere → every odd such request (1st, 3rd, ...) fails with 503 and
+//     "x-should-retry: false", so the SDK does not retry it and the app shows its Retry button;
+//     the even ones fall through to the rules below;
+//  3. starts with "Tab: " → a show_chart call for that tab (no text);
+//  4. "presto" anywhere → a sentence and a switch_mode call (industry after "you're a", "you are a",
+//     "become a" or "be a"; company after "called");
+//  5. "checking" anywhere → a sentence and a line show_chart of the checking balance (figures from
+//     the system prompt when it has them, see checking.go);
+//  6. anything else → one scripted sentence.
+type rules struct {
+	firstTokenDelay time.Duration
+
+	mu    sync.Mutex
+	flaky int // "flaky" requests seen by this process
+}
+
+func (r *rules) respond(req *llmtest.Request) llmtest.Reply {
+	user := req.LastUserMessage()
+	lower := strings.ToLower(user)
+	if !req.Streamed() {
+		return structured(req)
+	}
+	if strings.Contains(lower, "flaky") && r.nextFlakyFails() {
+		reply := llmtest.StatusError(http.StatusServiceUnavailable, "service_unavailable", "The fake model is flaky on purpose.", "")
+		reply.Header = http.Header{"X-Should-Retry": {"false"}}
+		return reply
+	}
+	var reply llmtest.Reply
+	switch {
+	case strings.HasPrefix(user, "Tab: "):
+		reply = tabChart(user)
+	case strings.Contains(lower, "presto"):
+		reply = switchMode(user)
+	case strings.Contains(lower, "checking"):
+		reply = checkingChart(req.SystemMessage())
+	default:
+		reply = llmtest.Text("This is a scripted answer from the fake model.", 4)
+	}
+	return reply.WithFirstDelay(r.firstTokenDelay)
+}
+
+// nextFlakyFails counts a flaky request and reports whether it should fail.
+func (r *rules) nextFlakyFails() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.flaky++
+	return r.flaky%2 == 1
+}
+
+func structured(req *llmtest.Request) llmtest.Reply {
+	if req.SchemaName() != "mode_config" {
+		return llmtest.StatusError(http.StatusBadRequest, "unknown_schema", "fakellm only answers the mode_config schema", "response_format")
+	}
+	industry, company := lineValue(req.LastUserMessage(), "Industry:"), lineValue(req.LastUserMessage(), "Company name:")
+	b, err := json.Marshal(modeConfig(industry, company))
+	if err != nil {
+		return llmtest.StatusError(http.StatusInternalServerError, "", "marshal mode config", "")
+	}
+	return llmtest.Structured(string(b))
+}
+
+// lineValue returns the trimmed rest of the first line starting with prefix (case-insensitive).
+func lineValue(text, prefix string) string {
+	for line := range strings.SplitSeq(text, "\n") {
+		line = strings.TrimSpace(line)
+		if len(line) >= len(prefix) && strings.EqualFold(line[:len(prefix)], prefix) {
+			return strings.TrimSpace(line[len(prefix):])
+		}
+	}
+	return ""
+}
+
+func switchMode(user string) llmtest.Reply {
+	industry, company := parsePresto(user)
+	if industry == "" {
+		return llmtest.Text("Presto-Change-O! Which industry should I become?", 3)
+	}
+	args := map[string]string{"industry": industry}
+	if company != "" {
+		args["company_name"] = company
+	}
+	b, _ := json.Marshal(args) // a map of strings always marshals
+	return llmtest.ToolCalls("Presto-Change-O! One "+industry+", coming right up.",
+		llmtest.Call{ID: "call_switch", Name: llm.ToolSwitchMode, Arguments: string(b), Parts: 3})
+}
+
+// parsePresto finds the industry and company of "Presto-Change-O, you're a pet store called Paws &
+// Claws".
+func parsePresto(user string) (industry, company string) {
+	lower := strings.ToLower(user)
+	start := -1
+	for _, marker := range []string{"you're an ", "you're a ", "you are an ", "you are a ", "become an ", "become a ", "be an ", "be a "} {
+		if i := strings.Index(lower, marker); i >= 0 {
+			start = i + len(marker)
+			break
+		}
+	}
+	if start < 0 {
+		return "", ""
+	}
+	rest := user[start:]
+	if i := strings.Index(strings.ToLower(rest), " called "); i >= 0 {
+		company = trimPunct(rest[i+len(" called "):])
+		rest = rest[:i]
+	}
+	return trimPunct(rest), company
+}
+
+func trimPunct(s string) string {
+	return strings.TrimRight(strings.TrimSpace(s), ".!?,;")
+}
+
+func tabChart(user string) llmtest.Reply {
+	label := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(user, "\n", 2)[0], "Tab: "))
+	if label == "" {
+		label = "Tab"
+	}
+	args := chartJSON("bar", label+" overview", []string{"Q1", "Q2", "Q3", "Q4"}, []float64{120, 145, 132, 168})
+	return llmtest.ToolCalls("", llmtest.Call{ID: "call_tab", Name: llm.ToolShowChart, Arguments: args, Parts: 2})
+}
+
+// chartJSON builds show_chart arguments.
+func chartJSON(chartType, title string, labels []string, values []float64) string {
+	type point struct {
+		Label string  `json:"label"`
+		Value float64 `json:"value"`
+	}
+	args := struct {
+		ChartType string  `json:"chart_type"`
+		Title     string  `json:"title"`
+		Data      []point `json:"data"`
+	}{ChartType: chartType, Title: title}
+	for i := range labels {
+		args.Data = append(args.Data, point{labels[i], values[i]})
+	}
+	b, _ := json.Marshal(args) // plain strings and finite floats always marshal
+	return string(b)
+}
