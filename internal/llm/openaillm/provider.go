@@ -5,6 +5,7 @@
 package openaillm
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -37,8 +38,8 @@ var _ llm.Provider = (*Provider)(nil)
 // Option adjusts a Provider.
 type Option func(*Provider)
 
-// WithTimeout bounds each call (the whole stream, retries included) with a context deadline. We
-// never use the SDK's request timeout for streams: it also cuts a long answer while it is read.
+// WithTimeout bounds each call (the whole stream, retries included) with a context deadline; 0
+// means no deadline of our own. We never use the SDK's request timeout for streams: it also cuts a long answer while it is read.
 func WithTimeout(d time.Duration) Option { return func(p *Provider) { p.timeout = d } }
 
 // WithMaxRetries sets how often a failed request is retried before any of its answer arrived (429,
@@ -63,6 +64,14 @@ func New(client openai.Client, model, name string, logger *slog.Logger, opts ...
 		opt(p)
 	}
 	return p
+}
+
+// callContext bounds one call by the provider's timeout; a timeout of 0 or less means none.
+func (p *Provider) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if p.timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, p.timeout)
 }
 
 // Name reports "azure" or "openai".

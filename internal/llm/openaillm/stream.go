@@ -15,7 +15,7 @@ import (
 // retries failures before the first byte of the answer; once text has been emitted nothing is
 // retried, because the user has already seen it.
 func (p *Provider) Stream(ctx context.Context, req llm.Request, emit func(llm.Event) error) error {
-	callCtx, cancel := context.WithTimeout(ctx, p.timeout)
+	callCtx, cancel := p.callContext(ctx)
 	defer cancel()
 	start := time.Now()
 	stream := p.client.Chat.Completions.NewStreaming(callCtx, p.streamParams(req), p.requestOptions()...)

@@ -17,7 +17,7 @@ import (
 // the message content unparsed. A refusal, an empty answer or content that is not JSON is an
 // *llm.Error, so the caller only ever validates well-formed JSON.
 func (p *Provider) Structured(ctx context.Context, req llm.StructuredRequest) (json.RawMessage, error) {
-	callCtx, cancel := context.WithTimeout(ctx, p.timeout)
+	callCtx, cancel := p.callContext(ctx)
 	defer cancel()
 	start := time.Now()
 	var msgs []openai.ChatCompletionMessageParamUnion
