@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func post(t *testing.T, url, body string) *http.Response {
@@ -97,5 +98,18 @@ func TestScriptedStreams(t *testing.T) {
 	if az := r.WithAzureFilters(); len(az.Events) != 10 || !strings.Contains(az.Events[0], "prompt_filter_results") ||
 		!strings.Contains(az.Events[8], `"id":""`) || !strings.Contains(az.Events[9], "usage") {
 		t.Errorf("Azure events %v", az.Events)
+	}
+}
+
+func TestFirstDelay(t *testing.T) {
+	s := NewServer(t)
+	s.Enqueue(Text("Hi", 1).WithFirstDelay(150 * time.Millisecond))
+	start := time.Now()
+	res := post(t, s.URL+"/v1/chat/completions", `{"stream":true}`)
+	if _, err := bufio.NewReader(res.Body).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed < 150*time.Millisecond {
+		t.Errorf("first event after %v, want at least 150ms", elapsed)
 	}
 }
