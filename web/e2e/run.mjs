@@ -74,7 +74,8 @@ test("the presto command turns the page into the bank", async () => {
   assert.equal(await page.getByTestId("metric").count(), 4);
 });
 
-test("a question draws a chart whose numbers match the persona card", async () => {
+test("a question draws a chart whose numbers match the persona card, without layout shift", async () => {
+  const shift = await ui.watchLayoutShift(page);
   await ui.say(page, "how much is in my checking account?");
   const chart = page.locator('[data-testid="chart"]', { has: page.locator("caption", { hasText: /checking/i }) });
   await chart.first().waitFor();
@@ -85,6 +86,9 @@ test("a question draws a chart whose numbers match the persona card", async () =
   await page.getByTestId("chat-message").filter({ hasText: /\$/ }).last().waitFor();
   await ui.waitIdle(page);
   await page.waitForTimeout(800); // let the chart's entry animation finish before the picture
+  const cls = await shift();
+  console.log(`# latency readout: ${(await page.getByTestId("latency").textContent()).trim()}; layout shift ${cls}`);
+  assert.ok(cls < 0.01, `layout shift while the chart animated in: ${cls}`);
   await page.screenshot({ path: join(shots, "banking.png") });
 });
 

@@ -104,3 +104,14 @@ export async function lowContrast(page, selectors) {
     return bad;
   }, selectors);
 }
+
+/** watchLayoutShift sums layout-shift scores (as CLS counts them) from now until the returned call. */
+export async function watchLayoutShift(page) {
+  await page.evaluate(() => {
+    window.__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+    }).observe({ type: "layout-shift", buffered: false });
+  });
+  return () => page.evaluate(() => window.__shift);
+}
