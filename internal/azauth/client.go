@@ -15,8 +15,8 @@ import (
 // Client returns an official OpenAI client for the configured endpoint (the seed's
 // get_inference_client). Model names in requests are deployment names. The v1 API gets a plain
 // client with an api-key header or a bearer token from the cache; the classic route (APIVersion
-// set) gets the SDK's Azure options with the same cached credential. opts come last, so callers
-// choose retries and timeouts.
+// set) gets the SDK's Azure options with the same cached credential. Nothing signs in here: the
+// first request does. opts come last, so callers choose retries and timeouts.
 func (a *Auth) Client(ctx context.Context, opts ...option.RequestOption) (openai.Client, error) {
 	if err := ctx.Err(); err != nil {
 		return openai.Client{}, err

@@ -49,6 +49,8 @@ func TestClientRoutesAndAuth(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			az := azauthtest.InstallFakeAz(t, azauthtest.AzOptions{})
 			t.Setenv("OPENAI_API_KEY", "must-not-be-sent")
+			t.Setenv("OPENAI_ORG_ID", "org-must-not-be-sent")
+			t.Setenv("OPENAI_PROJECT_ID", "proj-must-not-be-sent")
 			srv := azauthtest.NewServer(t)
 			a := azauth.New(azauth.Settings{
 				Endpoint: tt.endpoint(srv.URL), APIVersion: tt.apiVersion, APIKey: tt.apiKey, AuthMode: azauth.AuthCLI,
@@ -73,6 +75,9 @@ func TestClientRoutesAndAuth(t *testing.T) {
 					t.Errorf("request went to %s?%s, want %s?%s", r.Path, r.Query, tt.wantPath, tt.wantQuery)
 				}
 				auth, key := r.Header.Get("Authorization"), r.Header.Get("Api-Key")
+				if org, proj := r.Header.Get("OpenAI-Organization"), r.Header.Get("OpenAI-Project"); org != "" || proj != "" {
+					t.Errorf("OpenAI organisation %q / project %q from the environment reached Azure", org, proj)
+				}
 				if tt.apiKey != "" {
 					if key != tt.apiKey || auth != "" {
 						t.Errorf("key auth sent api-key %q and Authorization %q; want the key and no bearer", key, auth)
@@ -164,5 +169,29 @@ func TestNotLoggedInSurfacesAzLogin(t *testing.T) {
 	_, err := a.Token(t.Context(), azauth.Scope)
 	if err == nil || !strings.Contains(err.Error(), "az login") {
 		t.Fatalf("err = %v, want the CLI's advice to run az login", err)
+	}
+}
+
+func TestFailedSignInIsNotRetriedPerAttempt(t *testing.T) {
+	az := azauthtest.InstallFakeAz(t, azauthtest.AzOptions{NotLoggedIn: true})
+	srv := azauthtest.NewServer(t)
+	a := azauth.New(azauth.Settings{Endpoint: srv.URL, AuthMode: azauth.AuthCLI})
+	// The SDK's default retries (2) re-run the middleware after a failure.
+	c, err := a.Client(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Chat.Completions.New(t.Context(), openai.ChatCompletionNewParams{
+		Model:    "chat-dep",
+		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")},
+	})
+	if err == nil || !strings.Contains(err.Error(), "az login") {
+		t.Fatalf("err = %v, want the sign-in failure", err)
+	}
+	if n := len(az.Calls(t)); n != 1 {
+		t.Errorf("az ran %d times for one request with retries, want 1", n)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests reached the server without a token", n)
 	}
 }
