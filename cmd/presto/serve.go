@@ -139,13 +139,13 @@ func newProvider(ctx context.Context, cfg Config, logger *slog.Logger) (llm.Prov
 	switch cfg.LLM {
 	case "azure":
 		auth := azauth.New(azureSettings(cfg, logger))
-		client, err := auth.Client(ctx)
+		client, err := auth.Client(ctx, option.WithHTTPClient(llmHTTPClient()))
 		if err != nil {
 			return nil, nil, fmt.Errorf("AZURE_PROJECT_ENDPOINT: %w", err)
 		}
 		return openaillm.New(client, cfg.AzureModelDeployment, "azure", logger), auth, nil
 	case "openai":
-		opts := []option.RequestOption{option.WithAPIKey(cfg.OpenAIAPIKey)}
+		opts := []option.RequestOption{option.WithAPIKey(cfg.OpenAIAPIKey), option.WithHTTPClient(llmHTTPClient())}
 		if cfg.OpenAIBaseURL != "" {
 			opts = append(opts, option.WithBaseURL(cfg.OpenAIBaseURL))
 		}
@@ -153,6 +153,16 @@ func newProvider(ctx context.Context, cfg Config, logger *slog.Logger) (llm.Prov
 	default:
 		return offline.New(), nil, nil
 	}
+}
+
+// llmHTTPClient keeps enough idle connections to the LLM endpoint for many sessions at once: the
+// default two per host would open a new TLS connection for almost every concurrent turn.
+func llmHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 512
+	t.MaxIdleConnsPerHost = 256
+	t.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Transport: t}
 }
 
 func azureSettings(cfg Config, logger *slog.Logger) azauth.Settings {

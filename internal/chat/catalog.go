@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"strings"
 	"sync"
@@ -67,19 +68,20 @@ func (c *Catalog) List(ctx context.Context) ([]modes.Mode, error) {
 // gives the prebuilt mode; a known generated industry gives the stored mode; anything else is
 // generated and stored. A company name the user gave always wins, as a variant of the mode.
 func (c *Catalog) Resolve(ctx context.Context, industry, company string) (modes.Mode, error) {
-	industry = strings.TrimSpace(modes.StripPresto(industry))
 	company = strings.TrimSpace(modes.StripPresto(company))
+	// Aliases first: "presto" and "home" name the home mode, before "presto" is stripped from names.
+	if id, ok := modes.ResolveIndustry(industry); ok {
+		m, _ := modes.FindPrebuilt(id)
+		return c.variant(ctx, m, company)
+	}
+	industry = strings.TrimSpace(modes.StripPresto(industry))
 	if industry == "" {
 		industry = company
 	}
 	if industry == "" {
 		return modes.Mode{}, &UserError{Message: "Which industry should I become? Try \"Presto-Change-O, you're a bank\"."}
 	}
-	if id, ok := modes.ResolveIndustry(industry); ok {
-		m, _ := modes.FindPrebuilt(id)
-		return c.variant(ctx, m, company)
-	}
-	id := modes.Slug(industry)
+	id := modeID(industry)
 	m, err := c.store.GetMode(ctx, id)
 	switch {
 	case err == nil:
@@ -97,7 +99,7 @@ func (c *Catalog) variant(ctx context.Context, m modes.Mode, company string) (mo
 		return m, nil
 	}
 	v := m
-	v.ID = modes.Slug(m.ID + "-" + company)
+	v.ID = m.ID + "-" + modeID(company)
 	v.Prebuilt = false
 	v.CompanyName = company
 	v.WelcomeMessage = strings.ReplaceAll(m.WelcomeMessage, m.CompanyName, company)
@@ -113,6 +115,11 @@ func (c *Catalog) generate(ctx context.Context, id, industry, company string) (m
 	c.mu.Lock()
 	g, running := c.inFlight[id]
 	if !running {
+		// A generation may have finished (and stored its mode) since the caller looked.
+		if m, err := c.store.GetMode(ctx, id); err == nil {
+			c.mu.Unlock()
+			return c.variant(ctx, m, company)
+		}
 		g = &generation{done: make(chan struct{})}
 		c.inFlight[id] = g
 		go c.runGeneration(context.WithoutCancel(ctx), g, id, industry, company)
@@ -160,4 +167,15 @@ func (c *Catalog) runGeneration(ctx context.Context, g *generation, id, industry
 	if c.images != nil {
 		c.images.Start(m)
 	}
+}
+
+// modeID is the id a generated mode is stored under: the slug of its name, or a short hash of a
+// name a slug keeps nothing of ("银行").
+func modeID(name string) string {
+	if id := modes.Slug(name); id != "" {
+		return id
+	}
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return fmt.Sprintf("mode-%08x", h.Sum32())
 }
