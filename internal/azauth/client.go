@@ -34,6 +34,11 @@ func (a *Auth) Client(ctx context.Context, opts ...option.RequestOption) (openai
 	if err != nil {
 		return openai.Client{}, err
 	}
+	route := "v1"
+	if ep.Classic() {
+		route = "classic api-version " + ep.APIVersion
+	}
+	a.log.Info("azure inference client", "auth", a.Method(), "endpoint_host", ep.Host, "route", route)
 	return openai.NewClient(append(base, opts...)...), nil
 }
 

@@ -2,6 +2,7 @@ package azauth_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -193,5 +194,32 @@ func TestFailedSignInIsNotRetriedPerAttempt(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests reached the server without a token", n)
+	}
+}
+
+func TestLogsCarryNoSecrets(t *testing.T) {
+	az := azauthtest.InstallFakeAz(t, azauthtest.AzOptions{})
+	srv := azauthtest.NewServer(t)
+	for _, key := range []string{"", "super-secret-key"} {
+		var logs strings.Builder
+		logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		a := azauth.New(azauth.Settings{Endpoint: srv.URL, APIKey: key, AuthMode: azauth.AuthCLI, Logger: logger})
+		c, err := a.Client(t.Context(), option.WithMaxRetries(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		chat(t.Context(), t, c, "chat-dep")
+		if _, err := a.Token(t.Context(), azauth.Scope); err != nil {
+			t.Fatal(err)
+		}
+		out := logs.String()
+		if !strings.Contains(out, "127.0.0.1") {
+			t.Errorf("the log does not name the endpoint host:\n%s", out)
+		}
+		for _, secret := range []string{az.Token, "super-secret-key"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("a secret reached the log:\n%s", out)
+			}
+		}
 	}
 }
