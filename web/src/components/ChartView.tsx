@@ -116,7 +116,9 @@ export function ChartView({ spec, theme, onDrawn }: Props) {
     let reported = false;
     const drawn: Plugin = {
       id: "presto-drawn",
-      afterRender: () => {
+      // afterDraw runs on every frame, the first one included; afterRender would wait for the
+      // entry animation to finish.
+      afterDraw: () => {
         if (reported) return;
         reported = true;
         drawnRef.current();
