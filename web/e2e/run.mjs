@@ -193,6 +193,54 @@ test("a server restart mid-session reconnects and restores", async () => {
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"]:not([data-streaming])').length > n, before);
 });
 
+test("multi-series area and bar charts, metrics and stale turns on the real socket", async () => {
+  // The real server's socket, with a few frames added in the middle: the kind an LLM could send.
+  const ctx = await browser.newContext({ viewport });
+  try {
+    let route;
+    await ctx.routeWebSocket(/\/ws$/, (ws) => {
+      ws.connectToServer();
+      route = ws;
+    });
+    const p = await ctx.newPage();
+    await p.goto(server.url);
+    await ui.waitConnected(p);
+    await ui.say(p, "Presto-Change-O, you're a bank");
+    await ui.waitCompany(p, modes.banking.company_name);
+    await ui.waitIdle(p);
+    const frame = (type, turn, payload) => route.send(JSON.stringify({ type, turn, payload }));
+    const months = ["Jan", "Feb", "Mar"];
+    frame("chat_start", 90, {});
+    frame("tool_result", 90, {
+      tool: "show_chart",
+      result: {
+        chart_type: "area",
+        title: "Balances by account",
+        data: months.flatMap((m, i) => [
+          { label: m, value: 1000 + i * 250, series: "Checking" },
+          { label: m, value: 5000 + i * 100, series: "Savings" },
+        ]),
+      },
+    });
+    frame("tool_result", 90, { tool: "show_chart", result: { chart_type: "bar", title: "Visits", data: [{ label: "Q1", value: 12000 }, { label: "Q2", value: 9000 }] } });
+    frame("tool_result", 90, { tool: "show_metrics", result: { metrics: [{ label: "Injected metric", value: "42", unit: "pts" }] } });
+    frame("chat_chunk", 89, { text: "STALE TEXT", done: false });
+    frame("chat_chunk", 90, { text: "Here are both charts.", done: true });
+    await p.getByTestId("chat-message").filter({ hasText: "Here are both charts." }).waitFor();
+    await p.locator('[data-testid="chart"][data-chart-type="area"]').waitFor();
+    assert.equal(await p.locator('[data-testid="chart"][data-chart-type="bar"]').count(), 1);
+    const area = p.locator('[data-testid="chart"][data-chart-type="area"] td');
+    assert.deepEqual(await area.allTextContents(), ["$1,000.00", "$5,000.00", "$1,250.00", "$5,100.00", "$1,500.00", "$5,200.00"]);
+    assert.deepEqual(await p.locator('[data-testid="chart"][data-chart-type="bar"] td').allTextContents(), ["12,000", "9,000"]);
+    assert.equal(await p.getByText("STALE TEXT").count(), 0);
+    assert.deepEqual(await p.getByTestId("metric").allTextContents(), ["Injected metric42 pts"]);
+    await p.waitForTimeout(800);
+    if (process.env.E2E_EXTRA_SHOTS) await p.screenshot({ path: join(process.env.E2E_EXTRA_SHOTS, "multi-series.png") });
+  } finally {
+    await ctx.close();
+  }
+});
+
 test("keyboard only: tab to an example and press Enter", async () => {
   const ctx = await browser.newContext({ viewport });
   try {

@@ -66,6 +66,8 @@ describe("session", () => {
           provider: "offline",
           history: [
             { role: "user", content: "hi" },
+            { role: "assistant", content: "" },
+            { role: "tool", content: "{}" },
             { role: "assistant", content: "hello" },
           ],
         },

@@ -270,7 +270,8 @@ function session(
 ): State {
   const sameMode = s.mode !== null && p.mode !== null && s.mode.id === p.mode.id;
   let nextId = s.nextId;
-  const history = (p.history ?? []).filter((h) => h.role === "user" || h.role === "assistant");
+  // Tool-call-only assistant turns have no text to show.
+  const history = (p.history ?? []).filter((h) => (h.role === "user" || h.role === "assistant") && h.content?.trim());
   const messages: ChatMessage[] =
     history.length > 0
       ? history.map((h) => ({ id: nextId++, role: h.role, text: h.content, streaming: false, turn: 0 }))
