@@ -11,13 +11,30 @@ export async function companyName(page) {
 
 export async function waitCompany(page, name, timeout = 15_000) {
   const want = name instanceof RegExp ? { source: name.source, flags: name.flags } : { text: name };
-  await page.waitForFunction(
-    (w) => {
-      const t = document.querySelector('[data-testid="company-name"]')?.textContent?.trim() ?? "";
-      return w.text !== undefined ? t === w.text : new RegExp(w.source, w.flags).test(t);
-    },
-    want,
-    { timeout },
+  try {
+    await page.waitForFunction(
+      (w) => {
+        const t = document.querySelector('[data-testid="company-name"]')?.textContent?.trim() ?? "";
+        return w.text !== undefined ? t === w.text : new RegExp(w.source, w.flags).test(t);
+      },
+      want,
+      { timeout },
+    );
+  } catch (err) {
+    throw new Error(`${err.message}\nwanted company ${name}; page: ${await describe(page)}`);
+  }
+}
+
+/** describe summarises what the page shows, for failure messages. */
+export async function describe(page) {
+  return page.evaluate(() =>
+    JSON.stringify({
+      company: document.querySelector('[data-testid="company-name"]')?.textContent,
+      connection: document.querySelector('[data-testid="connection-status"]')?.getAttribute("data-state"),
+      spinner: !!document.querySelector('[data-testid="mode-spinner"]'),
+      messages: [...document.querySelectorAll('[data-testid="chat-message"]')].map((m) => `${m.dataset.role}: ${m.textContent}`),
+      error: document.querySelector(".chat-error, .chat-notice")?.textContent,
+    }),
   );
 }
 
