@@ -30,9 +30,10 @@ type Server struct {
 	Deps
 	handler http.Handler
 
-	closing   chan struct{} // closed by CloseSockets: sockets say goodbye with 1001
-	closeOnce sync.Once
-	sockets   sync.WaitGroup
+	mu      sync.Mutex
+	closed  bool          // set by CloseSockets: no new sockets
+	closing chan struct{} // closed by CloseSockets: sockets say goodbye with 1001
+	sockets sync.WaitGroup
 }
 
 // New builds the server and its routes.
@@ -47,6 +48,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // CloseSockets closes every WebSocket with 1001 (going away) and waits until their handlers ended.
 // http.Server.Shutdown does not do this: hijacked connections are not its own.
 func (s *Server) CloseSockets() {
-	s.closeOnce.Do(func() { close(s.closing) })
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.closing)
+	}
+	s.mu.Unlock()
 	s.sockets.Wait()
+}
+
+// trackSocket counts a new socket for CloseSockets, or refuses it once shutdown has begun. The
+// mutex orders every Add before the Wait.
+func (s *Server) trackSocket() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.sockets.Add(1)
+	return true
 }

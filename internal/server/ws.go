@@ -27,20 +27,17 @@ const (
 func (s *Server) handleWS() http.Handler {
 	patterns := originPatterns(s.AllowedOrigins)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-s.closing:
+		if !s.trackSocket() {
 			writeError(w, http.StatusServiceUnavailable, "shutting down")
 			return
-		default:
 		}
+		defer s.sockets.Done()
 		id := s.sessionID(w, r)
 		conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: patterns})
 		if err != nil {
 			s.Logger.Info("websocket refused", "id", requestID(r.Context()), "err", err)
 			return // Accept has answered (403 for a foreign origin)
 		}
-		s.sockets.Add(1)
-		defer s.sockets.Done()
 		conn.SetReadLimit(protocol.MaxMessageBytes)
 
 		sess, err := s.Chat.Open(r.Context(), id)
