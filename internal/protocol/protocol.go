@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -69,13 +70,27 @@ func Decode(data []byte) (Envelope, error) {
 	return env, nil
 }
 
-// Encode builds a server message.
+// Encode builds a server message. It writes the envelope around the marshalled payload itself:
+// marshalling an Envelope would copy and re-validate the payload, once per streamed chunk.
 func Encode(typ string, turn int, payload any) ([]byte, error) {
 	p, err := json.Marshal(payload)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s payload: %w", typ, err)
 	}
-	return json.Marshal(Envelope{Type: typ, Turn: turn, Payload: p})
+	t, err := json.Marshal(typ)
+	if err != nil {
+		return nil, fmt.Errorf("encode type: %w", err)
+	}
+	b := make([]byte, 0, len(p)+len(t)+40)
+	b = append(b, `{"type":`...)
+	b = append(b, t...)
+	if turn != 0 {
+		b = append(b, `,"turn":`...)
+		b = strconv.AppendInt(b, int64(turn), 10)
+	}
+	b = append(b, `,"payload":`...)
+	b = append(b, p...)
+	return append(b, '}'), nil
 }
 
 // ChatPayload is the payload of a client's chat message.

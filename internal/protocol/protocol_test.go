@@ -48,3 +48,26 @@ func TestEncode(t *testing.T) {
 		t.Fatalf("Encode = %s, want %s", got, want)
 	}
 }
+
+func TestEncodeMatchesTheEnvelope(t *testing.T) {
+	for _, turn := range []int{0, 1, 42} {
+		b, err := Encode(TypeToolResult, turn, ToolResultPayload{Tool: "show_chart", Result: map[string]any{"title": "a \"quoted\" <b>"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		env, err := Decode(b)
+		if err != nil || env.Type != TypeToolResult || env.Turn != turn {
+			t.Fatalf("Encode → Decode = %+v, %v (%s)", env, err, b)
+		}
+	}
+}
+
+// BenchmarkEncodeChunk is the server's own cost of one streamed chunk on the wire.
+func BenchmarkEncodeChunk(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Encode(TypeChatChunk, 7, ChunkPayload{Text: "Your checking balance "}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
