@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +28,7 @@ type Catalog struct {
 	store    store.Store
 	images   *ImageMaker // nil when images are off
 	logger   *slog.Logger
+	prebuilt []modes.Mode // built once and shared: every session in a prebuilt mode points here
 
 	mu       sync.Mutex
 	inFlight map[string]*generation // by mode id: one generation per id at a time
@@ -40,12 +42,13 @@ type generation struct {
 
 // NewCatalog wires a Catalog; images may be nil.
 func NewCatalog(provider llm.Provider, st store.Store, images *ImageMaker, logger *slog.Logger) *Catalog {
-	return &Catalog{provider: provider, store: st, images: images, logger: logger, inFlight: make(map[string]*generation)}
+	return &Catalog{provider: provider, store: st, images: images, logger: logger,
+		prebuilt: modes.Prebuilt(), inFlight: make(map[string]*generation)}
 }
 
 // Get returns the mode with id, prebuilt or stored.
 func (c *Catalog) Get(ctx context.Context, id string) (modes.Mode, error) {
-	if m, ok := modes.FindPrebuilt(id); ok {
+	if m, ok := c.findPrebuilt(id); ok {
 		return m, nil
 	}
 	m, err := c.store.GetMode(ctx, id)
@@ -61,7 +64,16 @@ func (c *Catalog) List(ctx context.Context) ([]modes.Mode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list modes: %w", err)
 	}
-	return append(modes.Prebuilt(), stored...), nil
+	return append(slices.Clip(c.prebuilt), stored...), nil
+}
+
+func (c *Catalog) findPrebuilt(id string) (modes.Mode, bool) {
+	for _, m := range c.prebuilt {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return modes.Mode{}, false
 }
 
 // Resolve turns switch_mode's arguments into a mode. A prebuilt alias ("bank", "my credit union")
@@ -71,7 +83,7 @@ func (c *Catalog) Resolve(ctx context.Context, industry, company string) (modes.
 	company = strings.TrimSpace(modes.StripPresto(company))
 	// Aliases first: "presto" and "home" name the home mode, before "presto" is stripped from names.
 	if id, ok := modes.ResolveIndustry(industry); ok {
-		m, _ := modes.FindPrebuilt(id)
+		m, _ := c.findPrebuilt(id)
 		return c.variant(ctx, m, company)
 	}
 	industry = strings.TrimSpace(modes.StripPresto(industry))

@@ -12,7 +12,6 @@ import (
 
 	"presto/internal/llm"
 	"presto/internal/modes"
-	"presto/internal/persona"
 	"presto/internal/store"
 )
 
@@ -130,7 +129,7 @@ func (s *Service) load(ctx context.Context, id string) (*Session, error) {
 	if err != nil {
 		// A mode that vanished (or a corrupt row) must not lock the user out: start at home.
 		s.logger.Warn("session mode unavailable, using home", "session", id, "mode", state.ModeID, "err", err)
-		mode = modes.Home()
+		mode, _ = s.catalog.Get(ctx, modes.HomeID)
 		state.ModeID = mode.ID
 		state.History = nil
 	}
@@ -140,7 +139,6 @@ func (s *Service) load(ctx context.Context, id string) (*Session, error) {
 		limiter: newRateLimiter(s.limits.ChatsPerMinute, time.Minute),
 		state:   state,
 		mode:    mode,
-		persona: persona.New(id, mode),
 	}, nil
 }
 

@@ -26,11 +26,10 @@ type Session struct {
 	limiter *rateLimiter
 	refs    int // guarded by svc.mu
 
-	mu       sync.Mutex
-	state    store.Session
-	mode     modes.Mode
-	persona  persona.Persona
-	turn     int
+	mu    sync.Mutex
+	state store.Session
+	mode  modes.Mode // the persona is derived from (id, mode) when needed, not kept: most sessions idle
+	turn  int
 	cancel   context.CancelFunc // cancels the turn in flight
 	turnDone chan struct{}      // closed when the turn in flight has ended
 }
@@ -66,7 +65,7 @@ func (s *Session) State() State {
 		}
 	}
 	return State{
-		ID: s.id, Mode: s.mode, Persona: s.persona, Voice: s.state.Voice,
+		ID: s.id, Mode: s.mode, Persona: persona.New(s.id, s.mode), Voice: s.state.Voice,
 		History: lines, Provider: s.svc.provider.Name(), Turn: s.turn,
 	}
 }
@@ -115,7 +114,7 @@ func (s *Session) Chat(ctx context.Context, text string, send Send) {
 		text:    text,
 		send:    send,
 		mode:    s.mode,
-		persona: s.persona,
+		persona: persona.New(s.id, s.mode),
 		history: slices.Clip(slices.Clone(s.state.History)),
 	}
 	turnCtx, cancel := context.WithTimeout(ctx, s.svc.limits.TurnTimeout)
@@ -159,26 +158,23 @@ func (s *Session) stopTurn() {
 }
 
 // commit records a finished turn: the new history (bounded) and, after a switch, the new mode.
-func (s *Session) commit(ctx context.Context, history []llm.Message, mode *modes.Mode) (persona.Persona, error) {
+func (s *Session) commit(ctx context.Context, history []llm.Message, mode *modes.Mode) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	next := s.state
 	next.History = boundHistory(history, s.svc.limits.HistoryMessages)
-	p := s.persona
 	if mode != nil {
 		next.ModeID = mode.ID
 		next.History = nil // a new mode starts a new conversation
-		p = persona.New(s.id, *mode)
 	}
 	if err := s.svc.store.SaveSession(ctx, next); err != nil {
-		return p, fmt.Errorf("save session: %w", err)
+		return fmt.Errorf("save session: %w", err)
 	}
 	s.state = next
 	if mode != nil {
 		s.mode = *mode
-		s.persona = p
 	}
-	return p, nil
+	return nil
 }
 
 // boundHistory keeps at most max messages, starting at a user message so that no tool result or

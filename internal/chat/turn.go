@@ -68,7 +68,7 @@ func (t *turn) run(ctx context.Context) {
 		t.emit(protocol.TypeModeGeneratingCancel, struct{}{})
 		t.flush(out)
 	}
-	if _, err := t.session.commit(ctx, t.newHistory(out), nil); err != nil {
+	if err := t.session.commit(ctx, t.newHistory(out), nil); err != nil {
 		t.session.svc.logger.Error("commit turn", "session", t.session.id, "err", err)
 	}
 	if !t.presto {
@@ -177,10 +177,10 @@ func (t *turn) switchMode(ctx context.Context, out *outcome) {
 		t.fail(err) // cancels the spinner
 		return
 	}
-	p, err := t.session.commit(ctx, nil, &mode)
-	if err != nil {
+	if err := t.session.commit(ctx, nil, &mode); err != nil {
 		t.session.svc.logger.Error("commit switch", "session", t.session.id, "err", err)
 	}
+	p := persona.New(t.session.id, mode)
 	t.emit(protocol.TypeModeSwitch, struct {
 		Mode    modes.Mode      `json:"mode"`
 		Persona persona.Persona `json:"persona"`
@@ -219,7 +219,7 @@ func (t *turn) replay(ctx context.Context, c cachedTurn) {
 	history := append(t.history,
 		llm.Message{Role: llm.RoleUser, Content: t.text},
 		llm.Message{Role: llm.RoleAssistant, Content: c.text})
-	if _, err := t.session.commit(ctx, history, nil); err != nil {
+	if err := t.session.commit(ctx, history, nil); err != nil {
 		t.session.svc.logger.Error("commit cached turn", "session", t.session.id, "err", err)
 	}
 	t.emit(protocol.TypeChatChunk, protocol.ChunkPayload{Done: true})

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -30,15 +31,17 @@ type Server struct {
 	Deps
 	handler http.Handler
 
-	mu      sync.Mutex
-	closed  bool          // set by CloseSockets: no new sockets
-	closing chan struct{} // closed by CloseSockets: sockets say goodbye with 1001
-	sockets sync.WaitGroup
+	mu         sync.Mutex
+	closed     bool            // set by CloseSockets: no new sockets
+	closingCtx context.Context // cancelled by CloseSockets: sockets say goodbye with 1001
+	closeAll   context.CancelFunc
+	sockets    sync.WaitGroup
 }
 
 // New builds the server and its routes.
 func New(d Deps) *Server {
-	s := &Server{Deps: d, closing: make(chan struct{})}
+	s := &Server{Deps: d}
+	s.closingCtx, s.closeAll = context.WithCancel(context.Background())
 	s.handler = s.routes()
 	return s
 }
@@ -49,11 +52,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // http.Server.Shutdown does not do this: hijacked connections are not its own.
 func (s *Server) CloseSockets() {
 	s.mu.Lock()
-	if !s.closed {
-		s.closed = true
-		close(s.closing)
-	}
+	s.closed = true
 	s.mu.Unlock()
+	s.closeAll()
 	s.sockets.Wait()
 }
 

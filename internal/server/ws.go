@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -47,8 +48,8 @@ func (s *Server) handleWS() http.Handler {
 			return
 		}
 		defer s.Chat.Release(sess)
-		c := &client{conn: conn, sess: sess, out: make(chan []byte, sendQueue), logger: s.Logger.With("session", id)}
-		c.serve(r.Context(), s.closing)
+		c := &client{conn: conn, sess: sess, ready: make(chan struct{}, 1), logger: s.Logger.With("session", id)}
+		c.serve(r.Context(), s.closingCtx)
 	})
 }
 
@@ -65,17 +66,21 @@ func originPatterns(origins []string) []string {
 
 // client is one socket: a reader (this goroutine) and a writer, joined by a bounded queue. Only the
 // writer writes; a client too slow to drain its queue is disconnected rather than allowed to stall
-// the turn that feeds it.
+// the turn that feeds it. The queue is a slice, not a buffered channel, so an idle socket (most of
+// them) holds no queue memory.
 type client struct {
 	conn   *websocket.Conn
 	sess   *chat.Session
-	out    chan []byte
 	logger *slog.Logger
 	cancel context.CancelFunc
 	ctx    context.Context
+
+	mu    sync.Mutex
+	queue [][]byte      // messages waiting for the writer, at most sendQueue
+	ready chan struct{} // capacity 1: the writer has something to do
 }
 
-func (c *client) serve(ctx context.Context, closing <-chan struct{}) {
+func (c *client) serve(ctx context.Context, closing context.Context) {
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	defer c.cancel()
 	writerDone := make(chan struct{})
@@ -83,13 +88,10 @@ func (c *client) serve(ctx context.Context, closing <-chan struct{}) {
 		defer close(writerDone)
 		c.write()
 	}()
-	go func() {
-		select {
-		case <-closing:
-			c.conn.Close(websocket.StatusGoingAway, "server shutting down")
-		case <-c.ctx.Done():
-		}
-	}()
+	stopGoingAway := context.AfterFunc(closing, func() {
+		c.conn.Close(websocket.StatusGoingAway, "server shutting down")
+	})
+	defer stopGoingAway()
 
 	state := c.sess.State()
 	c.send(protocol.TypeSession, state.Turn, state)
@@ -165,13 +167,30 @@ func (c *client) send(typ string, turn int, payload any) {
 		c.logger.Error("encode message", "type", typ, "err", err)
 		return
 	}
-	select {
-	case <-c.ctx.Done():
-	case c.out <- b:
-	default:
-		c.logger.Warn("client too slow, disconnecting", "queued", len(c.out))
-		c.cancel()
+	c.mu.Lock()
+	full := len(c.queue) >= sendQueue
+	if !full {
+		c.queue = append(c.queue, b)
 	}
+	c.mu.Unlock()
+	if full {
+		c.logger.Warn("client too slow, disconnecting", "queued", sendQueue)
+		c.cancel()
+		return
+	}
+	select {
+	case c.ready <- struct{}{}:
+	default: // the writer is already told
+	}
+}
+
+// take empties the queue.
+func (c *client) take() [][]byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	batch := c.queue
+	c.queue = nil
+	return batch
 }
 
 // write is the only goroutine that writes to the socket.
@@ -182,13 +201,15 @@ func (c *client) write() {
 		select {
 		case <-c.ctx.Done():
 			return
-		case b := <-c.out:
-			ctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
-			err := c.conn.Write(ctx, websocket.MessageText, b)
-			cancel()
-			if err != nil {
-				c.cancel()
-				return
+		case <-c.ready:
+			for _, b := range c.take() {
+				ctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
+				err := c.conn.Write(ctx, websocket.MessageText, b)
+				cancel()
+				if err != nil {
+					c.cancel()
+					return
+				}
 			}
 		case <-ping.C:
 			ctx, cancel := context.WithTimeout(c.ctx, pingTimeout)
