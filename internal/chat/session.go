@@ -26,10 +26,10 @@ type Session struct {
 	limiter *rateLimiter
 	refs    int // guarded by svc.mu
 
-	mu    sync.Mutex
-	state store.Session
-	mode  modes.Mode // the persona is derived from (id, mode) when needed, not kept: most sessions idle
-	turn  int
+	mu       sync.Mutex
+	state    store.Session
+	mode     modes.Mode // the persona is derived from (id, mode) when needed, not kept: most sessions idle
+	turn     int
 	cancel   context.CancelFunc // cancels the turn in flight
 	turnDone chan struct{}      // closed when the turn in flight has ended
 }
