@@ -1,10 +1,10 @@
 // Browser end-to-end tests against the real Go binary (offline provider), in Debian's headless
-// Chromium driven by playwright-core. Run with `npm run e2e`; PRESTO_BIN skips the build.
+// Chromium driven by playwright-core. Run with `npm run e2e`; PRESTO_BIN skips the build. The flows
+// against a fake Azure endpoint (azure.test.mjs) run after these, in the same process.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { Server, buildServer, freePort, repoRoot, tempDataDir } from "./server.mjs";
 import * as ui from "./ui.mjs";
 
@@ -23,19 +23,7 @@ before(async () => {
   // stays well under it.
   server = new Server(bin, { port: await freePort(), dataDir: tempDataDir(), env: { PRESTO_CHATS_PER_MINUTE: "12" } });
   await server.start();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await ui.launchBrowser();
   context = await browser.newContext({ viewport });
   page = await context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
@@ -286,3 +274,6 @@ test("a retryable error shows Retry, and Retry works", async () => {
     await ctx.close();
   }
 });
+
+// Imported last so its flows run after the offline ones, each suite with its own servers.
+await import("./azure.test.mjs");

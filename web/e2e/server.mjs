@@ -1,5 +1,6 @@
 // Starts and stops the real Go server for the browser tests: a built binary (PRESTO_BIN, or one
-// built here from ./cmd/presto), a temporary data dir, the offline provider and a free port.
+// built here from ./cmd/presto), a temporary data dir, the offline provider (unless env says
+// otherwise) and a free port; and any other helper command, such as cmd/fakellm.
 import { spawn, execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
@@ -12,9 +13,65 @@ export const repoRoot = resolve(import.meta.dirname, "..", "..");
 /** buildServer returns PRESTO_BIN, or builds the server into a temp dir and returns its path. */
 export function buildServer() {
   if (process.env.PRESTO_BIN) return resolve(process.env.PRESTO_BIN);
-  const out = join(mkdtempSync(join(tmpdir(), "presto-bin-")), "presto");
-  execFileSync("go", ["build", "-o", out, "./cmd/presto"], { cwd: repoRoot, stdio: "inherit" });
+  return buildCommand("presto");
+}
+
+// built maps a command's name to its binary, so suites sharing a process build each command once.
+const built = new Map();
+
+/** buildCommand builds ./cmd/NAME into a temp dir (once per process) and returns the binary's path. */
+export function buildCommand(name) {
+  if (built.has(name)) return built.get(name);
+  const out = join(mkdtempSync(join(tmpdir(), `${name}-bin-`)), name);
+  execFileSync("go", ["build", "-o", out, `./cmd/${name}`], { cwd: repoRoot, stdio: "inherit" });
+  built.set(name, out);
   return out;
+}
+
+/**
+ * startProcess runs bin with args and resolves once a line of its stdout matches ready, with the
+ * process, the match and a rolling log (stdout and stderr) for failure messages. Stop it with
+ * stopProcess.
+ */
+export async function startProcess(bin, args, { ready, env = cleanEnv({}), cwd = repoRoot, timeout = 20_000 }) {
+  const proc = spawn(bin, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const log = [];
+  const keep = (b) => {
+    log.push(b.toString());
+    if (log.length > 200) log.shift();
+  };
+  proc.stdout.on("data", keep);
+  proc.stderr.on("data", keep);
+  let timer;
+  try {
+    const match = await new Promise((resolveReady, reject) => {
+      let out = "";
+      proc.stdout.on("data", (b) => {
+        out += b.toString();
+        const m = ready.exec(out);
+        if (m) resolveReady(m);
+      });
+      proc.on("error", reject);
+      proc.on("exit", (code, signal) => reject(new Error(`${bin} exited (${code ?? signal}) before it was ready:\n${log.join("")}`)));
+      timer = setTimeout(() => reject(new Error(`${bin} not ready after ${timeout} ms:\n${log.join("")}`)), timeout);
+    });
+    return { proc, match, log };
+  } catch (err) {
+    await stopProcess(proc, { crash: true });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** stopProcess ends proc (SIGKILL when crash is true, or after 10 s) and waits for it to exit. */
+export async function stopProcess(proc, { crash = false } = {}) {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = once(proc, "exit");
+  proc.kill(crash ? "SIGKILL" : "SIGTERM");
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** freePort asks the kernel for an unused loopback port. */
@@ -28,8 +85,8 @@ export async function freePort() {
   return port;
 }
 
-// cleanEnv drops anything that would point the server at a real cloud model or another config.
-function cleanEnv(extra) {
+/** cleanEnv drops anything that would point the server at a real cloud model or another config. */
+export function cleanEnv(extra) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (/^(AZURE_|OPENAI_|PRESTO_)/.test(k)) continue;
@@ -85,13 +142,7 @@ export class Server {
 
   /** stop ends the process (SIGKILL when crash is true) and waits for it to exit. */
   async stop({ crash = false } = {}) {
-    const p = this.proc;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    const exited = once(p, "exit");
-    p.kill(crash ? "SIGKILL" : "SIGTERM");
-    const timer = setTimeout(() => p.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await stopProcess(this.proc, { crash });
     this.proc = null;
   }
 }

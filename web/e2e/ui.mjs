@@ -1,4 +1,22 @@
 // Small page helpers shared by the end-to-end flows.
+import { chromium } from "playwright-core";
+
+/** launchBrowser starts Debian's headless Chromium (or CHROMIUM_PATH) with no background traffic. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
 
 export async function waitConnected(page, timeout = 10_000) {
   await page.waitForSelector('[data-testid="connection-status"][data-state="open"]', { timeout });
