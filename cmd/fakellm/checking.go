@@ -14,6 +14,9 @@ import (
 // labelled matches "Jun: 4,250.18" or "2026-06=$4,250.18".
 var labelled = regexp.MustCompile(`([A-Za-z0-9][A-Za-z0-9-]*)\s*[:=]\s*\$?(-?[\d,]+\.\d+)`)
 
+// monthEnd matches the persona's "month-end balances: Jan 4218.37, Feb 4301.02" series.
+var monthEnd = regexp.MustCompile(`([A-Z][a-z]{2}) (-?\d+\.\d+)`)
+
 // amount matches a money amount with a decimal part ("4,250.18", "$980.00").
 var amount = regexp.MustCompile(`-?\$?[\d,]*\d\.\d+`)
 
@@ -23,7 +26,8 @@ func fixedHistory() ([]string, []float64) {
 }
 
 // checkingChart answers "how much is in my checking account" with a sentence and a line chart. The
-// figures come from the system prompt's lines that mention "checking": labelled amounts
+// figures come from the persona's checking month-end balances when the system prompt has them
+// (as the server writes it), else from the lines that mention "checking": labelled amounts
 // ("Jun: 4,250.18") when there are at least two, else any amounts with a decimal part (labelled
 // "1", "2", ...), else, with one amount, the fixed history rescaled to end at it; with none, the
 // fixed history. The sentence states the last value.
@@ -39,6 +43,18 @@ func checkingFigures(system string) ([]string, []float64) {
 	var labels []string
 	var values, amounts []float64
 	for line := range strings.SplitSeq(system, "\n") {
+		// The server's persona description: "Checking account …: balance …; month-end balances: …".
+		if _, history, ok := strings.Cut(line, "month-end balances:"); ok && strings.HasPrefix(line, "Checking account") {
+			for _, m := range monthEnd.FindAllStringSubmatch(history, -1) {
+				if v, ok := parseAmount(m[2]); ok {
+					labels, values = append(labels, m[1]), append(values, v)
+				}
+			}
+			if len(values) >= 2 {
+				return labels, values
+			}
+			labels, values = nil, nil
+		}
 		if !strings.Contains(strings.ToLower(line), "checking") {
 			continue
 		}

@@ -141,7 +141,7 @@ func TestRules(t *testing.T) {
 			},
 		},
 		{
-			name: "tab content", user: "Tab: Accounts\nMode: banking", wantCall: llm.ToolShowChart,
+			name: "tab content", user: "Tab: Accounts (id accounts)\nMode: banking", wantCall: llm.ToolShowChart,
 			check: func(t *testing.T, args any) {
 				if c := args.(*llm.ChartArgs); c.Title != "Accounts overview" || c.ChartType != "bar" {
 					t.Errorf("chart %+v", c)

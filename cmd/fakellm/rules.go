@@ -129,6 +129,7 @@ func trimPunct(s string) string {
 
 func tabChart(user string) llmtest.Reply {
 	label := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(user, "\n", 2)[0], "Tab: "))
+	label, _, _ = strings.Cut(label, " (id ") // the server writes "Tab: Accounts (id accounts)"
 	if label == "" {
 		label = "Tab"
 	}
