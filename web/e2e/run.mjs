@@ -5,10 +5,12 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Server, buildServer, freePort, repoRoot, tempDataDir } from "./server.mjs";
+import { tmpdir } from "node:os";
+import { Server, buildServer, freePort, tempDataDir } from "./server.mjs";
 import * as ui from "./ui.mjs";
 
-const shots = join(repoRoot, "docs", "screenshots");
+// Screenshots go to a temp folder; E2E_SCREENSHOTS=$PWD/docs/screenshots refreshes the committed ones.
+const shots = process.env.E2E_SCREENSHOTS || join(tmpdir(), "presto-e2e-screenshots");
 const viewport = { width: 1440, height: 900 };
 
 let server;
