@@ -19,6 +19,7 @@ import (
 
 	"presto/internal/llm"
 	"presto/internal/llm/openaillm"
+	"presto/internal/modes"
 )
 
 // startFake runs the command on port 0 and returns a provider that talks to it on Azure's v1 route.
@@ -200,7 +201,7 @@ func TestModeConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cfg modeConfigJSON
+	var cfg modes.Config
 	if err := json.Unmarshal(raw, &cfg); err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func (c Config) industryName() string {
 		return name
 	}
 	if words := strings.ReplaceAll(Slug(StripPresto(c.IndustryID)), "-", " "); words != "" {
-		return titleCase(words)
+		return TitleCase(words)
 	}
 	return "Business"
 }

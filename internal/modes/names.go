@@ -94,12 +94,12 @@ func DeriveCompanyName(industry string) string {
 	}
 	h := fnv.New32a()
 	h.Write([]byte(strings.ToLower(industry)))
-	return namePrefixes[h.Sum32()%uint32(len(namePrefixes))] + " " + titleCase(industry)
+	return namePrefixes[h.Sum32()%uint32(len(namePrefixes))] + " " + TitleCase(industry)
 }
 
-// titleCase upper-cases the first letter of each word and keeps the rest as written, so acronyms
+// TitleCase upper-cases the first letter of each word and keeps the rest as written, so acronyms
 // ("IT services") survive.
-func titleCase(s string) string {
+func TitleCase(s string) string {
 	words := strings.Fields(s)
 	for i, w := range words {
 		r := []rune(w)

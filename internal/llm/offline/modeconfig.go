@@ -32,7 +32,7 @@ func buildModeConfig(user string) (modes.Config, error) {
 	if company == "" || modes.StripPresto(company) == "" {
 		company = inventName(clean, p, known, seed)
 	}
-	name := titleCase(clean)
+	name := modes.TitleCase(clean)
 	traits := pickTraits(p, seed)
 	return modes.Config{
 		IndustryName:      name,
@@ -105,7 +105,7 @@ func inventName(industry string, p profile, known bool, seed uint32) string {
 	}
 	brand := p.brands[seed%uint32(len(p.brands))]
 	if !known {
-		brand = titleCase(lastWords(industry, 3))
+		brand = modes.TitleCase(lastWords(industry, 3))
 	}
 	if (seed>>8)%3 == 0 {
 		a := nameSurnames[(seed>>12)%uint32(len(nameSurnames))]
@@ -229,15 +229,4 @@ func hash(s string) uint32 {
 	h := fnv.New32a()
 	h.Write([]byte(s))
 	return h.Sum32()
-}
-
-// titleCase capitalises each word and keeps the rest as written, so acronyms survive.
-func titleCase(s string) string {
-	words := strings.Fields(s)
-	for i, w := range words {
-		r := []rune(w)
-		r[0] = unicode.ToUpper(r[0])
-		words[i] = string(r)
-	}
-	return strings.Join(words, " ")
 }

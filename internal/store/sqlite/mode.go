@@ -47,7 +47,7 @@ func (s *Store) GetMode(ctx context.Context, id string) (modes.Mode, error) {
 	if err != nil {
 		return modes.Mode{}, fmt.Errorf("get mode %q: %w", id, err)
 	}
-	m, err := s.decodeMode(id, data)
+	m, err := storeutil.DecodeMode(s.logger, "sqlite", id, data)
 	if err != nil {
 		return modes.Mode{}, fmt.Errorf("get mode %q: corrupt row: %w", id, store.ErrNotFound)
 	}
@@ -71,7 +71,7 @@ func (s *Store) ListModes(ctx context.Context) ([]modes.Mode, error) {
 			if err := rows.Scan(&id, &data); err != nil {
 				return err
 			}
-			if m, err := s.decodeMode(id, data); err == nil {
+			if m, err := storeutil.DecodeMode(s.logger, "sqlite", id, data); err == nil {
 				out = append(out, m)
 			}
 		}
@@ -81,16 +81,4 @@ func (s *Store) ListModes(ctx context.Context) ([]modes.Mode, error) {
 		return nil, fmt.Errorf("list modes: %w", err)
 	}
 	return out, nil
-}
-
-// decodeMode decodes a stored mode, logging a row that cannot be. The key column is the truth
-// about the id.
-func (s *Store) decodeMode(id string, data []byte) (modes.Mode, error) {
-	var m modes.Mode
-	if err := json.Unmarshal(data, &m); err != nil {
-		s.logger.Warn("skipping corrupt mode row", "engine", "sqlite", "mode", id, "err", err)
-		return modes.Mode{}, err
-	}
-	m.ID = id
-	return m, nil
 }
