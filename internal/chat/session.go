@@ -70,6 +70,13 @@ func (s *Session) State() State {
 	}
 }
 
+// Voice is the session's realtime voice, empty for the default.
+func (s *Session) Voice() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state.Voice
+}
+
 // SetVoice stores the session's realtime voice.
 func (s *Session) SetVoice(ctx context.Context, voice string) error {
 	s.mu.Lock()

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"presto/internal/chat"
 )
 
 const sessionCookie = "presto_session"
@@ -65,15 +67,21 @@ func (s *Server) handleReadyz() http.Handler {
 	})
 }
 
+// withSession runs f with the caller's live session, answering the error itself when the session
+// cannot be loaded.
+func (s *Server) withSession(w http.ResponseWriter, r *http.Request, f func(*chat.Session)) {
+	sess, err := s.Chat.Open(r.Context(), s.sessionID(w, r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer s.Chat.Release(sess)
+	f(sess)
+}
+
 func (s *Server) handleState() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, err := s.Chat.Open(r.Context(), s.sessionID(w, r))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		defer s.Chat.Release(sess)
-		encode(w, http.StatusOK, sess.State())
+		s.withSession(w, r, func(sess *chat.Session) { encode(w, http.StatusOK, sess.State()) })
 	})
 }
 
@@ -106,17 +114,13 @@ type voicePreference struct {
 
 func (s *Server) handleGetVoice() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, err := s.Chat.Open(r.Context(), s.sessionID(w, r))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		defer s.Chat.Release(sess)
-		voice := sess.State().Voice
-		if voice == "" {
-			voice = s.Voices[0]
-		}
-		encode(w, http.StatusOK, voicePreference{Voice: voice, Voices: s.Voices})
+		s.withSession(w, r, func(sess *chat.Session) {
+			voice := sess.Voice()
+			if voice == "" {
+				voice = s.Voices[0]
+			}
+			encode(w, http.StatusOK, voicePreference{Voice: voice, Voices: s.Voices})
+		})
 	})
 }
 
@@ -131,17 +135,13 @@ func (s *Server) handleSetVoice() http.Handler {
 			writeError(w, http.StatusBadRequest, "unknown voice "+quote(in.Voice)+"; choose one of "+strings.Join(s.Voices, ", "))
 			return
 		}
-		sess, err := s.Chat.Open(r.Context(), s.sessionID(w, r))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		defer s.Chat.Release(sess)
-		if err := sess.SetVoice(r.Context(), in.Voice); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, voicePreference{Voice: in.Voice, Voices: s.Voices})
+		s.withSession(w, r, func(sess *chat.Session) {
+			if err := sess.SetVoice(r.Context(), in.Voice); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			encode(w, http.StatusOK, voicePreference{Voice: in.Voice, Voices: s.Voices})
+		})
 	})
 }
 
