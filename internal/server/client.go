@@ -1,0 +1,194 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"presto/internal/chat"
+	"presto/internal/protocol"
+)
+
+// client is one socket: a reader goroutine that routes what the client sends, and a writer that
+// is the only one to write. The writer runs while there is something to write (messages or a ping
+// that is due) and exits when the queue is empty, so an idle socket, which is what most sockets
+// are, costs one goroutine and no queue memory. A client too slow to drain a full queue is
+// disconnected rather than allowed to stall the turn that feeds it.
+type client struct {
+	conn   *websocket.Conn
+	sess   *chat.Session
+	logger *slog.Logger
+	ctx    context.Context
+	cancel context.CancelFunc
+	pinger *time.Timer
+	writer sync.WaitGroup // the writer goroutine, while it runs
+
+	mu      sync.Mutex
+	queue   [][]byte // messages waiting for the writer, at most sendQueue
+	pingDue bool     // the writer should ping once the queue is written
+	writing bool     // a writer goroutine is running (or the socket is broken: never start one)
+}
+
+func newClient(ctx context.Context, conn *websocket.Conn, sess *chat.Session, logger *slog.Logger) *client {
+	c := &client{conn: conn, sess: sess, logger: logger}
+	c.ctx, c.cancel = context.WithCancel(ctx)
+	c.pinger = time.AfterFunc(pingEvery, c.pingSoon)
+	return c
+}
+
+// serve reads until the socket ends, then waits for the writer. closing ends the socket with 1001.
+func (c *client) serve(closing context.Context) {
+	defer c.cancel()
+	stopGoingAway := context.AfterFunc(closing, func() {
+		c.conn.Close(websocket.StatusGoingAway, "server shutting down")
+	})
+	defer stopGoingAway()
+	c.read()
+	c.cancel()
+	c.pinger.Stop()
+	c.mu.Lock()
+	c.writing = true // no writer starts from now on: a late turn's sends go nowhere
+	c.mu.Unlock()
+	c.conn.CloseNow()
+	c.writer.Wait()
+}
+
+// read routes client messages until the socket ends. Bad messages get an error and the socket
+// stays up; only an oversized one closes it (the library answers 1009).
+func (c *client) read() {
+	for {
+		typ, data, err := c.conn.Read(c.ctx)
+		if err != nil {
+			if status := websocket.CloseStatus(err); status == -1 && !errors.Is(err, context.Canceled) {
+				c.logger.Debug("websocket read", "err", err)
+			}
+			return
+		}
+		if typ != websocket.MessageText {
+			c.sendError("binary messages are not supported; send JSON text")
+			continue
+		}
+		env, err := protocol.Decode(data)
+		if err != nil {
+			c.sendError(err.Error())
+			continue
+		}
+		c.route(env)
+	}
+}
+
+func (c *client) route(env protocol.Envelope) {
+	switch env.Type {
+	case protocol.TypeChat:
+		var p protocol.ChatPayload
+		if err := json.Unmarshal(env.Payload, &p); err != nil {
+			c.sendError(`chat needs {"text": "…"}`)
+			return
+		}
+		c.sess.Chat(c.ctx, p.Text, c.send)
+	case protocol.TypeClearChat:
+		if err := c.sess.Clear(c.ctx); err != nil {
+			c.logger.Error("clear chat", "err", err)
+			c.send(protocol.TypeError, 0, protocol.ErrorPayload{Error: "could not clear the conversation; try again", Retryable: true})
+			return
+		}
+		c.send(protocol.TypeChatCleared, 0, struct{}{})
+	case protocol.TypeCancel:
+		c.sess.Cancel()
+	case protocol.TypePing:
+		c.send(protocol.TypePong, 0, struct{}{})
+	case protocol.TypeEcho:
+		payload := env.Payload
+		if len(payload) == 0 {
+			payload = json.RawMessage("{}")
+		}
+		c.send(protocol.TypeEcho, 0, payload)
+	default:
+		c.sendError("unknown message type " + quote(env.Type))
+	}
+}
+
+func (c *client) sendError(msg string) {
+	c.send(protocol.TypeError, 0, protocol.ErrorPayload{Error: msg})
+}
+
+// send queues one message; it never blocks. It is the chat.Send of this socket.
+func (c *client) send(typ string, turn int, payload any) {
+	b, err := protocol.Encode(typ, turn, payload)
+	if err != nil {
+		c.logger.Error("encode message", "type", typ, "err", err)
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.queue) >= sendQueue {
+		c.logger.Warn("client too slow, disconnecting", "queued", sendQueue)
+		c.cancel()
+		return
+	}
+	c.queue = append(c.queue, b)
+	c.startWriterLocked()
+}
+
+// pingSoon asks the writer for a ping: it keeps proxies from idling the socket out and finds
+// dead peers.
+func (c *client) pingSoon() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pingDue = true
+	c.startWriterLocked()
+}
+
+// startWriterLocked starts the writer unless one runs. c.mu must be held.
+func (c *client) startWriterLocked() {
+	if c.writing {
+		return
+	}
+	c.writing = true
+	c.writer.Add(1)
+	go c.write()
+}
+
+// write is the only goroutine that writes to the socket. It writes what is queued, pings when a
+// ping is due, and exits once there is nothing left; after a failed write it leaves writing set,
+// so no new writer starts on a broken socket.
+func (c *client) write() {
+	defer c.writer.Done()
+	for {
+		c.mu.Lock()
+		batch, ping := c.queue, c.pingDue
+		c.queue, c.pingDue = nil, false
+		if len(batch) == 0 && !ping {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+
+		for _, b := range batch {
+			ctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
+			err := c.conn.Write(ctx, websocket.MessageText, b)
+			cancel()
+			if err != nil {
+				c.cancel()
+				return
+			}
+		}
+		if ping {
+			ctx, cancel := context.WithTimeout(c.ctx, pingTimeout)
+			err := c.conn.Ping(ctx)
+			cancel()
+			if err != nil {
+				c.logger.Info("websocket ping failed, closing", "err", err)
+				c.cancel()
+				return
+			}
+			c.pinger.Reset(pingEvery)
+		}
+	}
+}
