@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"presto/internal/llm"
 	"presto/internal/modes"
@@ -24,8 +23,7 @@ type turn struct {
 	persona persona.Persona
 	history []llm.Message
 
-	presto  bool // the user said the magic word: hold the old mode's output back
-	started time.Time
+	presto bool // the user said the magic word: hold the old mode's output back
 }
 
 // outcome is what the LLM produced in a turn.
@@ -40,7 +38,6 @@ type outcome struct {
 func (t *turn) emit(typ string, payload any) { t.send(typ, t.number, payload) }
 
 func (t *turn) run(ctx context.Context) {
-	t.started = time.Now()
 	t.presto = mentionsPresto(t.text)
 	t.emit(protocol.TypeChatStart, struct{}{})
 	if t.presto {
