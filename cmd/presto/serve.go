@@ -21,6 +21,7 @@ import (
 	"presto/internal/llm"
 	"presto/internal/llm/offline"
 	"presto/internal/llm/openaillm"
+	"presto/internal/metrics"
 	"presto/internal/server"
 	"presto/internal/store"
 	"presto/internal/store/postgres"
@@ -68,7 +69,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	limits.ChatsPerMinute = cfg.ChatsPerMinute
 	limits.MaxConcurrentLLM = cfg.MaxConcurrentLLM
 	limits.TurnTimeout = cfg.TurnTimeout
-	chats := chat.NewService(provider, st, catalog, limits, logger)
+	var chats *chat.Service
+	m := metrics.New(provider.Name(), func() int { return chats.LiveSessions() })
+	chats = chat.NewService(provider, st, catalog, limits, logger, m)
 
 	app := server.New(server.Deps{
 		Logger:         logger,
@@ -80,6 +83,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		AllowedOrigins: cfg.AllowedOrigins,
 		AccessToken:    cfg.AccessToken,
 		Voices:         voices,
+		Metrics:        m,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"presto/internal/llm"
+	"presto/internal/metrics"
 	"presto/internal/modes"
 	"presto/internal/store"
 )
@@ -51,14 +52,17 @@ type Service struct {
 	slots    chan struct{}
 	limits   Limits
 	logger   *slog.Logger
+	metrics  *metrics.Metrics // nil records nothing
 
 	mu   sync.Mutex
 	live map[string]*Session
 }
 
-// NewService wires a Service. The catalog decides which modes exist; the provider answers turns.
-func NewService(provider llm.Provider, st store.Store, catalog *Catalog, limits Limits, logger *slog.Logger) *Service {
+// NewService wires a Service. The catalog decides which modes exist; the provider answers turns;
+// m may be nil.
+func NewService(provider llm.Provider, st store.Store, catalog *Catalog, limits Limits, logger *slog.Logger, m *metrics.Metrics) *Service {
 	return &Service{
+		metrics:  m,
 		provider: provider,
 		store:    st,
 		catalog:  catalog,

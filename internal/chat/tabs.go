@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"presto/internal/llm"
 	"presto/internal/persona"
@@ -18,11 +19,19 @@ import (
 // The cache key holds the session as well as the mode and tab: the content is drawn from the
 // persona, and the persona is per session, so a key per mode alone would show one session's numbers
 // to another.
-func (s *Service) TabContent(ctx context.Context, sessionID, modeID, tabID, tabLabel string) ([]protocol.ToolResultPayload, error) {
+func (s *Service) TabContent(ctx context.Context, sessionID, modeID, tabID, tabLabel string) (results []protocol.ToolResultPayload, err error) {
+	start, outcome := time.Now(), "ok"
+	defer func() {
+		if err != nil {
+			outcome = "error"
+		}
+		s.metrics.Turn("tab", outcome, time.Since(start))
+	}()
 	key := tabID + "@" + sessionID
 	if raw, err := s.store.GetTabContent(ctx, modeID, key); err == nil {
 		var cached []protocol.ToolResultPayload
 		if err := json.Unmarshal(raw, &cached); err == nil {
+			outcome = "cached"
 			return cached, nil
 		}
 		s.logger.Warn("corrupt cached tab content, asking again", "mode", modeID, "tab", tabID)
@@ -52,8 +61,10 @@ func (s *Service) TabContent(ctx context.Context, sessionID, modeID, tabID, tabL
 		Mode:    &mode,
 		Persona: &p,
 	}
-	var results []protocol.ToolResultPayload
 	err = s.provider.Stream(ctx, req, func(ev llm.Event) error {
+		if ev.Done != nil && ev.Done.Usage != nil {
+			s.metrics.Tokens(ev.Done.Usage.PromptTokens, ev.Done.Usage.CompletionTokens)
+		}
 		if ev.ToolCall == nil {
 			return nil
 		}
@@ -68,6 +79,7 @@ func (s *Service) TabContent(ctx context.Context, sessionID, modeID, tabID, tabL
 		return nil
 	})
 	if err != nil {
+		s.metrics.Error(string(llm.AsError(err).Kind))
 		return nil, fmt.Errorf("tab content for %s/%s: %w", modeID, tabID, err)
 	}
 	if len(results) == 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"presto/internal/llm"
 	"presto/internal/modes"
@@ -23,7 +24,8 @@ type turn struct {
 	persona persona.Persona
 	history []llm.Message
 
-	presto bool // the user said the magic word: hold the old mode's output back
+	presto  bool   // the user said the magic word: hold the old mode's output back
+	outcome string // for the turn metric: ok, switch, cached, error or cancelled
 }
 
 // outcome is what the LLM produced in a turn.
@@ -38,6 +40,9 @@ type outcome struct {
 func (t *turn) emit(typ string, payload any) { t.send(typ, t.number, payload) }
 
 func (t *turn) run(ctx context.Context) {
+	start := time.Now()
+	t.outcome = "ok"
+	defer func() { t.session.svc.metrics.Turn("chat", t.outcome, time.Since(start)) }()
 	t.presto = mentionsPresto(t.text)
 	t.emit(protocol.TypeChatStart, struct{}{})
 	if t.presto {
@@ -47,6 +52,7 @@ func (t *turn) run(ctx context.Context) {
 	key := cacheKey(t.session.id, t.mode.ID, t.text)
 	if !t.presto {
 		if cached, ok := t.session.svc.cache.get(key); ok {
+			t.outcome = "cached"
 			t.replay(ctx, cached)
 			return
 		}
@@ -58,6 +64,7 @@ func (t *turn) run(ctx context.Context) {
 		return
 	}
 	if out.switchTo != nil {
+		t.outcome = "switch"
 		t.switchMode(ctx, out)
 		return
 	}
@@ -107,8 +114,16 @@ func (t *turn) ask(ctx context.Context) (*outcome, error) {
 // stream runs one LLM call, streaming text to the client (held back on presto turns) and showing
 // each valid dashboard tool call as it completes. It reports whether a call was invalid.
 func (t *turn) stream(ctx context.Context, req llm.Request, out *outcome) (calls []llm.ToolCall, invalid bool, err error) {
+	m := t.session.svc.metrics
+	asked, first := time.Now(), true
 	err = t.session.svc.provider.Stream(ctx, req, func(ev llm.Event) error {
+		if first && ev.Done == nil {
+			first = false
+			m.FirstToken("chat", time.Since(asked))
+		}
 		switch {
+		case ev.Done != nil && ev.Done.Usage != nil:
+			m.Tokens(ev.Done.Usage.PromptTokens, ev.Done.Usage.CompletionTokens)
 		case ev.Text != "":
 			out.text.WriteString(ev.Text)
 			if !t.presto {
@@ -191,7 +206,7 @@ func (t *turn) fail(err error) {
 	if t.presto {
 		t.emit(protocol.TypeModeGeneratingCancel, struct{}{})
 	}
-	payload := protocol.ErrorPayload{}
+	var payload protocol.ErrorPayload
 	var userErr *UserError
 	switch e := llm.AsError(err); {
 	case errors.As(err, &userErr):
@@ -201,7 +216,11 @@ func (t *turn) fail(err error) {
 	default:
 		payload = protocol.ErrorPayload{Error: e.Message, Retryable: e.Retryable}
 	}
-	if !errors.Is(err, context.Canceled) {
+	if kind := llm.AsError(err).Kind; kind == llm.KindCanceled {
+		t.outcome = "cancelled"
+	} else {
+		t.outcome = "error"
+		t.session.svc.metrics.Error(string(kind))
 		t.session.svc.logger.Warn("turn failed", "session", t.session.id, "turn", t.number, "err", err)
 	}
 	t.emit(protocol.TypeChatError, payload)

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"presto/internal/chat"
+	"presto/internal/metrics"
 	"presto/internal/store"
 )
 
@@ -24,6 +25,7 @@ type Deps struct {
 	AllowedOrigins []string // browser origins besides the server's own, e.g. http://localhost:5173
 	AccessToken    string   // when set, every request must present it
 	Voices         []string // the realtime voices a session may pick; the first is the default
+	Metrics        *metrics.Metrics
 }
 
 // Server is the app's http.Handler. Close sockets with CloseSockets before the process exits.

@@ -35,9 +35,11 @@ func (s *Server) handleWS() http.Handler {
 		// The socket outlives this handler: its reader runs on a fresh goroutine, so the deep stack
 		// of the upgrade and the session load is freed here instead of being kept by every idle
 		// socket.
+		s.Metrics.SocketOpened()
 		go func() {
 			defer s.sockets.Done()
 			defer s.Chat.Release(c.sess)
+			defer s.Metrics.SocketClosed()
 			c.serve(s.closingCtx)
 		}()
 	})

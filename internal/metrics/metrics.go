@@ -1,0 +1,110 @@
+// Package metrics is what the server reports at /metrics in the Prometheus text format: LLM latency,
+// tokens and errors, live sessions and sockets, and the Go runtime. Everything is registered on a
+// registry of its own, made by main, so tests and several servers in one process never share one.
+package metrics
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds the server's instruments. A nil *Metrics records nothing, so packages can take one
+// optionally.
+type Metrics struct {
+	registry   *prometheus.Registry
+	firstToken *prometheus.HistogramVec
+	turn       *prometheus.HistogramVec
+	tokens     *prometheus.CounterVec
+	errors     *prometheus.CounterVec
+	sockets    prometheus.Gauge
+}
+
+// New registers the instruments, the Go runtime and process collectors, and liveSessions (read
+// at each scrape) on a new registry.
+func New(provider string, liveSessions func() int) *Metrics {
+	reg := prometheus.NewRegistry()
+	labels := prometheus.Labels{"provider": provider}
+	m := &Metrics{
+		registry: reg,
+		firstToken: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "presto_llm_first_token_seconds", Help: "Time from a turn's LLM request to its first text or tool call.",
+			ConstLabels: labels, Buckets: prometheus.ExponentialBuckets(0.05, 2, 10),
+		}, []string{"kind"}),
+		turn: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "presto_turn_seconds", Help: "Duration of a chat turn or tab-content request, by outcome.",
+			ConstLabels: labels, Buckets: prometheus.ExponentialBuckets(0.05, 2, 12),
+		}, []string{"kind", "outcome"}),
+		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "presto_llm_tokens_total", Help: "Tokens the LLM reported, by direction.", ConstLabels: labels,
+		}, []string{"direction"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "presto_llm_errors_total", Help: "Failed LLM calls, by error kind.", ConstLabels: labels,
+		}, []string{"kind"}),
+		sockets: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "presto_websockets_open", Help: "Open /ws sockets.",
+		}),
+	}
+	reg.MustRegister(m.firstToken, m.turn, m.tokens, m.errors, m.sockets,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "presto_sessions_live", Help: "Sessions with an open socket or request.",
+		}, func() float64 { return float64(liveSessions()) }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+// Handler serves the registry in the Prometheus text format (404 on a nil *Metrics).
+func (m *Metrics) Handler() http.Handler {
+	if m == nil {
+		return http.NotFoundHandler()
+	}
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// FirstToken records the time to the first event of an LLM call; kind is "chat" or "tab".
+func (m *Metrics) FirstToken(kind string, d time.Duration) {
+	if m != nil {
+		m.firstToken.WithLabelValues(kind).Observe(d.Seconds())
+	}
+}
+
+// Turn records a finished turn; outcome is "ok", "switch", "cached", "error" or "cancelled".
+func (m *Metrics) Turn(kind, outcome string, d time.Duration) {
+	if m != nil {
+		m.turn.WithLabelValues(kind, outcome).Observe(d.Seconds())
+	}
+}
+
+// Tokens adds the usage an LLM call reported.
+func (m *Metrics) Tokens(prompt, completion int64) {
+	if m != nil {
+		m.tokens.WithLabelValues("prompt").Add(float64(prompt))
+		m.tokens.WithLabelValues("completion").Add(float64(completion))
+	}
+}
+
+// Error counts a failed LLM call.
+func (m *Metrics) Error(kind string) {
+	if m != nil {
+		m.errors.WithLabelValues(kind).Inc()
+	}
+}
+
+// SocketOpened and SocketClosed track open sockets.
+func (m *Metrics) SocketOpened() {
+	if m != nil {
+		m.sockets.Inc()
+	}
+}
+
+// SocketClosed counts a socket that ended.
+func (m *Metrics) SocketClosed() {
+	if m != nil {
+		m.sockets.Dec()
+	}
+}
