@@ -27,7 +27,7 @@ var bankingIntents = []intent{
 		"transaction": 3, "recent": 2, "purchase": 2, "latest": 1, "last": 1, "charges": 2, "payments": 1,
 		"activity": 2, "statement": 2, "history": 1, "transfer": 2,
 	}},
-	{name: "spending", answer: bankSpending, keywords: map[string]int{
+	{name: "spending", answer: bankSpending, breakdown: true, keywords: map[string]int{
 		"spend": 3, "spent": 3, "categor": 3, "budget": 2, "where does my money go": 3,
 		"expenses": 2, "breakdown": 2, "insight": 2,
 	}},
@@ -44,20 +44,20 @@ var bankingIntents = []intent{
 func bankChecking(q question) reply {
 	c := q.p.Banking.Checking
 	return say(fmt.Sprintf("Your checking balance is %s.", money(c.Balance))).
-		chart("line", "Checking balance, last 6 months", series(c.History))
+		timeline("line", "Checking balance, last 6 months", series(c.History))
 }
 
 func bankSavings(q question) reply {
 	s := q.p.Banking.Savings
 	return say(fmt.Sprintf("Your savings balance is %s, earning %s%% APY.", money(s.Balance), rate(s.APY))).
-		chart("area", "Savings balance, last 6 months", series(s.History))
+		timeline("area", "Savings balance, last 6 months", series(s.History))
 }
 
 func bankMortgage(q question) reply {
 	m := q.p.Banking.Mortgage
 	return say(fmt.Sprintf("Your mortgage balance is %s at %s%%, paid down %s a month.",
 		money(m.Balance), rate(m.Rate), money(m.MonthlyPayment))).
-		chart("line", "Mortgage balance until payoff", series(m.Burndown)).
+		timeline("line", "Mortgage balance until payoff", series(m.Burndown)).
 		metrics(
 			usd("Remaining balance", m.Balance),
 			usd("Original principal", m.Principal),
@@ -139,7 +139,7 @@ func bankOverview(q question) reply {
 			usd("Mortgage balance", b.Mortgage.Balance),
 			plain("Credit score", fmt.Sprint(b.CreditScore), ""),
 		).
-		chart("line", "Checking balance, last 6 months", series(b.Checking.History))
+		timeline("line", "Checking balance, last 6 months", series(b.Checking.History))
 }
 
 // series turns persona points into chart points, value for value.

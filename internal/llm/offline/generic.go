@@ -15,7 +15,7 @@ var genericIntents = []intent{
 		"activity": 3, "spend": 2, "spent": 2, "monthly": 2, "trend": 2, "history": 2,
 		"over time": 2, "usage": 2, "bills": 1, "billing": 1, "how much": 1,
 	}},
-	{name: "breakdown", answer: genBreakdown, keywords: map[string]int{
+	{name: "breakdown", answer: genBreakdown, breakdown: true, keywords: map[string]int{
 		"breakdown": 3, "categor": 3, "split": 2, "by type": 2, "where": 1, "services": 2, "menu": 2,
 		"products": 2, "what do i buy": 2,
 	}},
@@ -36,7 +36,7 @@ var genericIntents = []intent{
 func genActivity(q question) reply {
 	g := q.p.Generic
 	return say(fmt.Sprintf("You've spent %s with us this year.", money(g.Balance))).
-		chart("line", "Your monthly activity, last 6 months", series(g.Activity))
+		timeline("line", "Your monthly activity, last 6 months", series(g.Activity))
 }
 
 func genBreakdown(q question) reply {
@@ -83,5 +83,5 @@ func genOverview(q question) reply {
 			plain("Tier", g.Tier, ""),
 			plain("Recent orders", fmt.Sprint(len(g.RecentOrders)), ""),
 		).
-		chart("line", "Your monthly activity, last 6 months", series(g.Activity))
+		timeline("line", "Your monthly activity, last 6 months", series(g.Activity))
 }

@@ -25,7 +25,7 @@ var healthcareIntents = []intent{
 		"prescription": 4, "refill": 4, "medication": 3, "meds": 3, "medicine": 3, "pharmacy": 2,
 		"drug": 2, "rx": 3, "pill": 2,
 	}},
-	{name: "claims", answer: healthClaims, keywords: map[string]int{
+	{name: "claims", answer: healthClaims, breakdown: true, keywords: map[string]int{
 		"claim": 3, "spent": 2, "spend": 2, "categor": 2, "medical bills": 2, "bills": 1,
 		"cost": 1, "expenses": 2, "year to date": 2, "ytd": 2,
 	}},

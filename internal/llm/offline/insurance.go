@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,6 +25,9 @@ var insuranceIntents = []intent{
 	{name: "premiums", answer: insPremiums, keywords: map[string]int{
 		"premium": 3, "pay": 1, "paying": 1, "monthly": 1, "cost": 1, "over time": 2, "trend": 2,
 		"bill": 2, "payment": 2, "price": 1,
+	}},
+	{name: "premium split", answer: insPremiumSplit, breakdown: true, keywords: map[string]int{
+		"premium": 3, "by policy": 2, "per policy": 2, "each policy": 2, "pay": 1, "spend": 1, "money": 1,
 	}},
 	{name: "renewal", answer: insRenewals, keywords: map[string]int{
 		"renew": 4, "expir": 3, "due": 1, "lapse": 2,
@@ -115,10 +119,32 @@ func insPremiums(q question) reply {
 	monthly := monthlyPremium(in)
 	if pol, ok := namedPolicy(q); ok {
 		return say(fmt.Sprintf("Your %s premium is %s a month.", pol.Type, money(pol.MonthlyPremium))).
-			chart("line", "Total monthly premium, last 6 months", series(in.PremiumHistory))
+			timeline("line", "Total monthly premium, last 6 months", series(in.PremiumHistory))
 	}
 	return say(fmt.Sprintf("You pay %s a month in premiums.", money(monthly))).
-		chart("line", "Total monthly premium, last 6 months", series(in.PremiumHistory))
+		timeline("line", "Total monthly premium, last 6 months", series(in.PremiumHistory))
+}
+
+// insPremiumSplit is the monthly premium by policy type: the insurance persona's breakdown.
+func insPremiumSplit(q question) reply {
+	pols := q.p.Insurance.Policies
+	if len(pols) == 0 {
+		return say("You have no policies, so there are no premiums to split.")
+	}
+	top := slices.MaxFunc(pols, func(a, b persona.Policy) int { return cmp.Compare(a.MonthlyPremium, b.MonthlyPremium) })
+	premium := func(p persona.Policy) float64 { return p.MonthlyPremium }
+	return say(fmt.Sprintf("Your premiums come to %s a month; the largest is %s for %s.",
+		money(sumPolicies(pols, premium)), money(top.MonthlyPremium), top.Type)).
+		chart("pie", "Monthly premium by policy", policyChart(pols, premium))
+}
+
+// sumPolicies adds one figure of every policy.
+func sumPolicies(pols []persona.Policy, value func(persona.Policy) float64) float64 {
+	sum := 0.0
+	for _, p := range pols {
+		sum += value(p)
+	}
+	return sum
 }
 
 // monthlyPremium is this month's total premium: the last point of the history the chart shows, or
@@ -190,7 +216,7 @@ func insOverview(q question) reply {
 			plain("Open claims", fmt.Sprint(open), ""),
 			plain("Policies", fmt.Sprint(len(in.Policies)), ""),
 		).
-		chart("line", "Total monthly premium, last 6 months", series(in.PremiumHistory))
+		timeline("line", "Total monthly premium, last 6 months", series(in.PremiumHistory))
 }
 
 // policyChart is one bar per policy.

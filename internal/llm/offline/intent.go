@@ -7,11 +7,22 @@ import (
 )
 
 // intent is one question a mode answers offline: the words that point to it, with weights, and
-// how to answer it from the persona.
+// how to answer it from the persona. A breakdown intent answers with parts of a whole (spending by
+// category), so the breakdown cues ("split", "by category", "pie") also count for it.
 type intent struct {
-	name     string
-	keywords map[string]int // phrase → weight
-	answer   func(q question) reply
+	name      string
+	keywords  map[string]int // phrase → weight
+	answer    func(q question) reply
+	breakdown bool
+}
+
+// breakdownCues are the words that ask for parts of a whole rather than a trend. They add to the
+// score of each table's breakdown intent, so "how much did I spend by category" shows the
+// categories even where "spend" alone would pick the monthly series.
+var breakdownCues = map[string]int{
+	"by category": 3, "per category": 3, "by type": 2, "breakdown": 3, "break down": 3, "split": 3,
+	"share": 3, "where does my money go": 3, "where my money goes": 3, "where is my money going": 3,
+	"pie": 3, "donut": 3, "doughnut": 3, "proportion": 2,
 }
 
 // question is what an answer reads: the persona and the words of the message, for details such as
@@ -37,11 +48,21 @@ func best(table []intent, words []string) (intent, bool) {
 	var top intent
 	topScore := 0
 	for _, in := range table {
-		if s := score(in.keywords, words); s > topScore {
+		if s := in.weigh(words); s > topScore {
 			top, topScore = in, s
 		}
 	}
 	return top, topScore > 0
+}
+
+// weigh is how strongly words point to the intent: its own keywords, plus the breakdown cues for
+// a breakdown intent.
+func (in intent) weigh(words []string) int {
+	s := score(in.keywords, words)
+	if in.breakdown {
+		s += score(breakdownCues, words)
+	}
+	return s
 }
 
 // score sums the weights of the phrases found in words; each phrase counts once.

@@ -19,10 +19,12 @@ type reply struct {
 	calls []call
 }
 
-// call is one tool call; args marshals to the tool's argument JSON.
+// call is one tool call; args marshals to the tool's argument JSON. overTime marks a chart of
+// values over time, which a pie cannot show however the user asks (see drawnAs).
 type call struct {
-	name string
-	args any
+	name     string
+	args     any
+	overTime bool
 }
 
 // say is a reply with no tool call.
@@ -33,13 +35,24 @@ func say(text string) reply {
 // maxChartPoints is show_chart's limit (PRODUCT.md 5.6).
 const maxChartPoints = 200
 
-// chart adds a show_chart call; a chart with no data is left out rather than sent broken.
+// chart adds a show_chart call of categories or items (parts of a whole, one bar per thing); a
+// chart with no data is left out rather than sent broken.
 func (r reply) chart(kind, title string, data []llm.ChartPoint) reply {
+	return r.addChart(kind, title, data, false)
+}
+
+// timeline adds a show_chart call of values over time (a balance by month, a payoff by year).
+func (r reply) timeline(kind, title string, data []llm.ChartPoint) reply {
+	return r.addChart(kind, title, data, true)
+}
+
+func (r reply) addChart(kind, title string, data []llm.ChartPoint, overTime bool) reply {
 	if len(data) == 0 {
 		return r
 	}
 	data = data[:min(len(data), maxChartPoints)]
-	r.calls = append(r.calls, call{name: llm.ToolShowChart, args: llm.ChartArgs{ChartType: kind, Title: title, Data: data}})
+	args := llm.ChartArgs{ChartType: kind, Title: title, Data: data}
+	r.calls = append(r.calls, call{name: llm.ToolShowChart, args: args, overTime: overTime})
 	return r
 }
 

@@ -33,7 +33,7 @@ func respond(req llm.Request) reply {
 	}
 	words := tokens(text)
 	if in, ok := best(intentsFor(req.Persona), words); ok {
-		return in.answer(question{p: req.Persona, words: words})
+		return in.answer(question{p: req.Persona, words: words}).drawnAs(askedChart(words))
 	}
 	return smallTalk(req.Mode, req.Persona, words)
 }
@@ -84,8 +84,8 @@ func switchSentence(c command) string {
 }
 
 // smallTalk answers greetings and thanks, and otherwise says what the offline assistant can do. In
-// a generated mode, a question about "my" anything gets the activity chart: the generic persona has
-// little else, and a chart keeps the demo moving.
+// a generated mode, a question about "my" anything gets the activity chart, in the chart type asked
+// for: the generic persona has little else, and a chart keeps the demo moving.
 func smallTalk(m *modes.Mode, p *persona.Persona, words []string) reply {
 	switch {
 	case len(words) > 0 && slices.Contains([]string{"hi", "hello", "hey", "howdy", "morning"}, words[0]):
@@ -93,7 +93,7 @@ func smallTalk(m *modes.Mode, p *persona.Persona, words []string) reply {
 	case slices.Contains(words, "thanks") || slices.Contains(words, "thank"):
 		return say("You're welcome!")
 	case p != nil && p.Generic != nil && (slices.Contains(words, "my") || slices.Contains(words, "show")):
-		return genActivity(question{p: p, words: words})
+		return genActivity(question{p: p, words: words}).drawnAs(askedChart(words))
 	}
 	return say(canDo(m, p))
 }
