@@ -18,6 +18,13 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("configuration: %w", err)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	if cfg.LLM == "openai" {
+		provider, _, err := newProvider(ctx, cfg, logger)
+		if err != nil {
+			return err
+		}
+		return check.RunOpenAI(ctx, provider, cfg.OpenAIBaseURL, cfg.OpenAIModel, stdout)
+	}
 	s := azureSettings(cfg, logger)
 	s.Prompt = stdout
 	return check.Run(ctx, azauth.New(s), s, stdout)

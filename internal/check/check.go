@@ -24,6 +24,9 @@ const (
 	chatTimeout = time.Minute
 )
 
+// chatPrompt is the one tiny prompt a check sends.
+const chatPrompt = "Reply with OK"
+
 // Run checks the Azure configuration in s with a (made from s) and writes the report to out. It
 // returns a non-nil error when any check failed, so the command exits with status 1. With no
 // endpoint configured it explains the offline assistant and how to configure Azure, and succeeds.
@@ -90,7 +93,7 @@ func checkChat(ctx context.Context, r *report, a *azauth.Auth, cc chatContext) {
 	start := time.Now()
 	resp, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
 		Model:    cc.deployment,
-		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("Reply with OK")},
+		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(chatPrompt)},
 	})
 	if err != nil {
 		what, todo := chatFailure(err, cc)
