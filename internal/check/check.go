@@ -96,8 +96,8 @@ func checkChat(ctx context.Context, r *report, a *azauth.Auth, cc chatContext) {
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(chatPrompt)},
 	})
 	if err != nil {
-		what, todo := chatFailure(err, cc)
-		r.fail(what, todo...)
+		what, advice := chatFailure(err, cc)
+		r.fail(what, advice...)
 		return
 	}
 	reply := ""

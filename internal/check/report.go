@@ -34,10 +34,10 @@ func (r *report) note(format string, args ...any) {
 }
 
 // fail reports something that does not work and what to do about it, one step per line.
-func (r *report) fail(what string, todo ...string) {
+func (r *report) fail(what string, advice ...string) {
 	r.failed++
 	r.printf("[FAIL] %s\n", indentRest(what, "       "))
-	for i, step := range todo {
+	for i, step := range advice {
 		lead := "       what to do: "
 		if i > 0 {
 			lead = "                   "
