@@ -93,6 +93,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("listening", "addr", ln.Addr().String(), "llm", provider.Name(), "store", storeKind(cfg))
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && cfg.AccessToken == "" && provider.Name() != "offline" {
+		logger.Warn("listening beyond this machine without PRESTO_ACCESS_TOKEN: anyone who can reach it can spend your LLM budget")
+	}
 	fmt.Fprintf(stdout, "Presto-Change-O is listening on http://%s (assistant: %s)\n", ln.Addr(), provider.Name())
 
 	select {
