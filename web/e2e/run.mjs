@@ -47,7 +47,7 @@ test("the page loads, connects and shows the home mode", async () => {
   assert.equal(await page.getByTestId("example-command").count(), 4);
   const welcome = await page.getByTestId("chat-message").first().textContent();
   assert.match(welcome, /Presto-Change-O, you're a/);
-  await page.screenshot({ path: join(shots, "home.png") });
+  await ui.screenshot(page, join(shots, "home.png"));
 });
 
 test("the presto command turns the page into the bank", async () => {
@@ -79,7 +79,7 @@ test("a question draws a chart whose numbers match the persona card, without lay
   const cls = await shift();
   console.log(`# latency readout: ${(await page.getByTestId("latency").textContent()).trim()}; layout shift ${cls}`);
   assert.ok(cls < 0.01, `layout shift while the chart animated in: ${cls}`);
-  await page.screenshot({ path: join(shots, "banking.png") });
+  await ui.screenshot(page, join(shots, "banking.png"));
 });
 
 test("a tab shows its content", async () => {
@@ -115,7 +115,7 @@ for (const id of ["insurance", "healthcare"]) {
     await ui.waitIdle(page);
     await page.getByTestId("chart").first().waitFor();
     await page.waitForTimeout(800);
-    await page.screenshot({ path: join(shots, `${id}.png`) });
+    await ui.screenshot(page, join(shots, `${id}.png`));
   });
 }
 
@@ -125,7 +125,7 @@ test("a generated mode keeps the company name the user gave", async () => {
   await ui.waitIdle(page);
   await page.getByTestId("chart").first().waitFor();
   await page.waitForTimeout(800);
-  await page.screenshot({ path: join(shots, "generated-paws-and-claws.png") });
+  await ui.screenshot(page, join(shots, "generated-paws-and-claws.png"));
 });
 
 test("text meets WCAG AA contrast in a generated theme", async () => {

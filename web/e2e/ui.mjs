@@ -150,3 +150,12 @@ export async function watchLayoutShift(page) {
   });
   return () => page.evaluate(() => window.__shift);
 }
+
+// screenshot waits for running CSS and Web animations (theme fades, entrances) to finish, so the
+// picture shows the page as a person sees it once it has settled.
+export async function screenshot(page, path) {
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+  );
+  await page.screenshot({ path });
+}
