@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatTick, formatValue, isMoneyChart } from "./format";
+import { formatTick, formatValue, isMoneyChart, metricDisplay } from "./format";
 import { contrast, onColor, parseHex, themeVariables } from "./theme";
 import type { ChartSpec } from "./protocol";
 
@@ -66,5 +66,19 @@ describe("theme", () => {
     const v = themeVariables({ primary: "nope", secondary: "#000000", background: "#fff", surface: "#fff", text: "#000", text_muted: "#555" });
     expect(v["--color-primary"]).toBe("#4f46e5");
     expect(v["--color-on-secondary"]).toBe("#ffffff");
+  });
+});
+
+describe("metricDisplay", () => {
+  it("puts the dollar sign in front of USD amounts", () => {
+    expect(metricDisplay("4,215.37", "USD")).toEqual({ value: "$4,215.37", unit: "" });
+    expect(metricDisplay("-12.50", "$")).toEqual({ value: "-$12.50", unit: "" });
+  });
+  it("keeps other units and values that are not plain numbers", () => {
+    expect(metricDisplay("2,113", "pts")).toEqual({ value: "2,113", unit: "pts" });
+    expect(metricDisplay("Gold", "USD")).toEqual({ value: "Gold", unit: "USD" });
+  });
+  it("does not double a dollar sign the value already has", () => {
+    expect(metricDisplay("$980.00", "USD")).toEqual({ value: "$980.00", unit: "" });
   });
 });

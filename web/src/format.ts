@@ -30,3 +30,14 @@ export function formatTick(v: number, money: boolean): string {
   if (Math.abs(v) >= 100_000) return (money ? "$" : "") + compact.format(v);
   return money ? currencyWhole.format(v) : integer.format(v);
 }
+
+/**
+ * metricDisplay shows a dollar metric the way a bank would ("$4,215.37", not "4,215.37 USD"); any
+ * other unit stays beside the value.
+ */
+export function metricDisplay(value: string, unit: string): { value: string; unit: string } {
+  const u = unit.trim();
+  const m = /^(-?)\$?([\d,]+(?:\.\d+)?)$/.exec(value.trim());
+  if (/^(usd|\$)$/i.test(u) && m) return { value: `${m[1]}$${m[2]}`, unit: "" };
+  return { value, unit: u };
+}
