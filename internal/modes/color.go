@@ -121,6 +121,9 @@ func (c hsl) toRGB() rgb {
 	return rgb{to8(r), to8(g), to8(b)}
 }
 
+// HSLHex converts hue (degrees), saturation and lightness (0-1) to "#RRGGBB".
+func HSLHex(h, s, l float64) string { return hsl{h: h, s: s, l: l}.toRGB().hex() }
+
 func clamp01(v float64) float64 {
 	return math.Max(0, math.Min(1, v))
 }

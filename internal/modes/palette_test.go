@@ -147,3 +147,22 @@ func BenchmarkDerivePalette(b *testing.B) {
 		}
 	}
 }
+
+func TestHSLHex(t *testing.T) {
+	tests := []struct {
+		h, s, l float64
+		want    string
+	}{
+		{0, 1, 0.5, "#FF0000"},
+		{120, 1, 0.5, "#00FF00"},
+		{240, 1, 0.5, "#0000FF"},
+		{0, 0, 1, "#FFFFFF"},
+		{0, 0, 0, "#000000"},
+		{210, 0.5, 0.4, "#336699"},
+	}
+	for _, tt := range tests {
+		if got := HSLHex(tt.h, tt.s, tt.l); got != tt.want {
+			t.Errorf("HSLHex(%v, %v, %v) = %s, want %s", tt.h, tt.s, tt.l, got, tt.want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -191,31 +190,7 @@ func primaryColor(p profile, seed uint32) string {
 	if p.color != "" {
 		return p.color
 	}
-	return hslHex(float64(seed%360), 0.62, 0.40)
-}
-
-// hslHex converts hue (degrees), saturation and lightness (0-1) to "#RRGGBB".
-func hslHex(h, s, l float64) string {
-	c := (1 - math.Abs(2*l-1)) * s
-	x := c * (1 - math.Abs(math.Mod(h/60, 2)-1))
-	m := l - c/2
-	var r, g, b float64
-	switch {
-	case h < 60:
-		r, g, b = c, x, 0
-	case h < 120:
-		r, g, b = x, c, 0
-	case h < 180:
-		r, g, b = 0, c, x
-	case h < 240:
-		r, g, b = 0, x, c
-	case h < 300:
-		r, g, b = x, 0, c
-	default:
-		r, g, b = c, 0, x
-	}
-	to := func(v float64) int { return int(math.Round((v + m) * 255)) }
-	return fmt.Sprintf("#%02X%02X%02X", to(r), to(g), to(b))
+	return modes.HSLHex(float64(seed%360), 0.62, 0.40)
 }
 
 func industryID(industry string) string {
