@@ -19,6 +19,7 @@ import (
 
 	"presto/internal/llm"
 	"presto/internal/llm/openaillm"
+	"presto/internal/message"
 	"presto/internal/modes"
 )
 
@@ -66,14 +67,14 @@ func (w *addrWriter) Write(p []byte) (int, error) {
 
 type result struct {
 	text  string
-	calls []llm.ToolCall
+	calls []message.ToolCall
 	err   error
 }
 
 func ask(t *testing.T, p *openaillm.Provider, system, user string, tools []llm.Tool) result {
 	t.Helper()
 	var r result
-	r.err = p.Stream(context.Background(), llm.Request{System: system, Messages: []llm.Message{{Role: llm.RoleUser, Content: user}}, Tools: tools},
+	r.err = p.Stream(context.Background(), llm.Request{System: system, Messages: []message.Message{{Role: message.RoleUser, Content: user}}, Tools: tools},
 		func(e llm.Event) error {
 			r.text += e.Text
 			if e.ToolCall != nil {

@@ -16,6 +16,7 @@ import (
 	"presto/internal/llm/llmtest"
 	"presto/internal/llm/offline"
 	"presto/internal/llm/openaillm"
+	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/store"
 	"presto/internal/store/sqlite"
@@ -117,15 +118,15 @@ func TestConcurrentRequestsGenerateOnce(t *testing.T) {
 }
 
 func TestBoundHistoryStartsAtAUserMessage(t *testing.T) {
-	var h []llm.Message
+	var h []message.Message
 	for i := 0; i < 10; i++ {
 		h = append(h,
-			llm.Message{Role: llm.RoleUser, Content: "q"},
-			llm.Message{Role: llm.RoleAssistant, ToolCalls: []llm.ToolCall{{ID: "c"}}},
-			llm.Message{Role: llm.RoleTool, ToolCallID: "c"})
+			message.Message{Role: message.RoleUser, Content: "q"},
+			message.Message{Role: message.RoleAssistant, ToolCalls: []message.ToolCall{{ID: "c"}}},
+			message.Message{Role: message.RoleTool, ToolCallID: "c"})
 	}
 	got := boundHistory(h, 20)
-	if len(got) > 20 || got[0].Role != llm.RoleUser {
+	if len(got) > 20 || got[0].Role != message.RoleUser {
 		t.Fatalf("bounded history has %d messages starting with %s", len(got), got[0].Role)
 	}
 	if len(got) != 18 {

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
 	"presto/internal/protocol"
@@ -47,8 +47,8 @@ type State struct {
 
 // ChatLine is one visible line of the conversation.
 type ChatLine struct {
-	Role    llm.Role `json:"role"`
-	Content string   `json:"content"`
+	Role    message.Role `json:"role"`
+	Content string       `json:"content"`
 }
 
 // ID is the session id.
@@ -60,7 +60,7 @@ func (s *Session) State() State {
 	defer s.mu.Unlock()
 	lines := make([]ChatLine, 0, len(s.state.History))
 	for _, m := range s.state.History {
-		if (m.Role == llm.RoleUser || m.Role == llm.RoleAssistant) && m.Content != "" {
+		if (m.Role == message.RoleUser || m.Role == message.RoleAssistant) && m.Content != "" {
 			lines = append(lines, ChatLine{Role: m.Role, Content: m.Content})
 		}
 	}
@@ -165,7 +165,7 @@ func (s *Session) stopTurn() {
 }
 
 // commit records a finished turn: the new history (bounded) and, after a switch, the new mode.
-func (s *Session) commit(ctx context.Context, history []llm.Message, mode *modes.Mode) error {
+func (s *Session) commit(ctx context.Context, history []message.Message, mode *modes.Mode) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	next := s.state
@@ -186,13 +186,13 @@ func (s *Session) commit(ctx context.Context, history []llm.Message, mode *modes
 
 // boundHistory keeps at most max messages, starting at a user message so that no tool result or
 // tool call is cut from its partner.
-func boundHistory(h []llm.Message, max int) []llm.Message {
+func boundHistory(h []message.Message, max int) []message.Message {
 	if len(h) <= max {
 		return h
 	}
 	h = h[len(h)-max:]
 	for i, m := range h {
-		if m.Role == llm.RoleUser {
+		if m.Role == message.RoleUser {
 			return h[i:]
 		}
 	}

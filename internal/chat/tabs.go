@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/persona"
 	"presto/internal/protocol"
 	"presto/internal/store"
@@ -54,7 +55,7 @@ func (s *Service) TabContent(ctx context.Context, sessionID, modeID, tabID, tabL
 
 	req := llm.Request{
 		System: systemPrompt(mode, p),
-		Messages: []llm.Message{{Role: llm.RoleUser, Content: fmt.Sprintf(
+		Messages: []message.Message{{Role: message.RoleUser, Content: fmt.Sprintf(
 			"Tab: %s (id %s)\nThe user opened the %q tab of the dashboard. Call show_chart (and show_metrics if useful) with the most relevant view of the customer's data for this tab. No text is shown.",
 			tabLabel, tabID, tabLabel)}},
 		Tools:   llm.DashboardTools(),

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
 	"presto/internal/protocol"
@@ -22,7 +23,7 @@ type turn struct {
 	send    Send
 	mode    modes.Mode
 	persona persona.Persona
-	history []llm.Message
+	history []message.Message
 
 	presto  bool   // the user said the magic word: hold the old mode's output back
 	outcome string // for the turn metric: ok, switch, cached, error or cancelled
@@ -31,10 +32,10 @@ type turn struct {
 // outcome is what the LLM produced in a turn.
 type outcome struct {
 	text      strings.Builder
-	calls     []llm.ToolCall
+	calls     []message.ToolCall
 	results   []protocol.ToolResultPayload // valid dashboard results, in order
 	switchTo  *llm.SwitchModeArgs
-	toolNotes []llm.Message // tool messages answering each call, for the history
+	toolNotes []message.Message // tool messages answering each call, for the history
 }
 
 func (t *turn) emit(typ string, payload any) { t.send(typ, t.number, payload) }
@@ -92,7 +93,7 @@ func (t *turn) ask(ctx context.Context) (*outcome, error) {
 	out := &outcome{}
 	req := llm.Request{
 		System:   systemPrompt(t.mode, t.persona),
-		Messages: append(t.history, llm.Message{Role: llm.RoleUser, Content: t.text}),
+		Messages: append(t.history, message.Message{Role: message.RoleUser, Content: t.text}),
 		Tools:    llm.ChatTools(),
 		Mode:     &t.mode,
 		Persona:  &t.persona,
@@ -106,14 +107,14 @@ func (t *turn) ask(ctx context.Context) (*outcome, error) {
 			return out, nil
 		}
 		// One more try: the model sees its calls and what was wrong with them.
-		req.Messages = append(req.Messages, llm.Message{Role: llm.RoleAssistant, Content: "", ToolCalls: calls})
+		req.Messages = append(req.Messages, message.Message{Role: message.RoleAssistant, Content: "", ToolCalls: calls})
 		req.Messages = append(req.Messages, out.toolNotes[len(out.toolNotes)-len(calls):]...)
 	}
 }
 
 // stream runs one LLM call, streaming text to the client (held back on presto turns) and showing
 // each valid dashboard tool call as it completes. It reports whether a call was invalid.
-func (t *turn) stream(ctx context.Context, req llm.Request, out *outcome) (calls []llm.ToolCall, invalid bool, err error) {
+func (t *turn) stream(ctx context.Context, req llm.Request, out *outcome) (calls []message.ToolCall, invalid bool, err error) {
 	m := t.session.svc.metrics
 	asked, first := time.Now(), true
 	err = t.session.svc.provider.Stream(ctx, req, func(ev llm.Event) error {
@@ -143,11 +144,11 @@ func (t *turn) stream(ctx context.Context, req llm.Request, out *outcome) (calls
 
 // handleCall validates one tool call, shows it when it is for the dashboard, and records the tool
 // message that answers it. It reports whether the call was valid.
-func (t *turn) handleCall(call llm.ToolCall, out *outcome) bool {
+func (t *turn) handleCall(call message.ToolCall, out *outcome) bool {
 	result, err := llm.ValidateToolCall(call)
 	if err != nil {
 		t.session.svc.logger.Info("invalid tool call", "session", t.session.id, "tool", call.Name, "err", err)
-		out.toolNotes = append(out.toolNotes, llm.Message{Role: llm.RoleTool, ToolCallID: call.ID, Content: "error: " + err.Error()})
+		out.toolNotes = append(out.toolNotes, message.Message{Role: message.RoleTool, ToolCallID: call.ID, Content: "error: " + err.Error()})
 		return false
 	}
 	note := "shown on the dashboard"
@@ -164,7 +165,7 @@ func (t *turn) handleCall(call llm.ToolCall, out *outcome) bool {
 			t.emit(protocol.TypeToolResult, r)
 		}
 	}
-	out.toolNotes = append(out.toolNotes, llm.Message{Role: llm.RoleTool, ToolCallID: call.ID, Content: note})
+	out.toolNotes = append(out.toolNotes, message.Message{Role: message.RoleTool, ToolCallID: call.ID, Content: note})
 	return true
 }
 
@@ -233,8 +234,8 @@ func (t *turn) replay(ctx context.Context, c cachedTurn) {
 		t.emit(protocol.TypeToolResult, r)
 	}
 	history := append(t.history,
-		llm.Message{Role: llm.RoleUser, Content: t.text},
-		llm.Message{Role: llm.RoleAssistant, Content: c.text})
+		message.Message{Role: message.RoleUser, Content: t.text},
+		message.Message{Role: message.RoleAssistant, Content: c.text})
 	if err := t.session.commit(ctx, history, nil); err != nil {
 		t.session.svc.logger.Error("commit cached turn", "session", t.session.id, "err", err)
 	}
@@ -243,9 +244,9 @@ func (t *turn) replay(ctx context.Context, c cachedTurn) {
 
 // newHistory is the history after a completed turn: the user's message, the assistant's answer
 // with its tool calls, and the tool messages answering each call.
-func (t *turn) newHistory(out *outcome) []llm.Message {
-	h := append(t.history, llm.Message{Role: llm.RoleUser, Content: t.text})
-	h = append(h, llm.Message{Role: llm.RoleAssistant, Content: out.text.String(), ToolCalls: out.calls})
+func (t *turn) newHistory(out *outcome) []message.Message {
+	h := append(t.history, message.Message{Role: message.RoleUser, Content: t.text})
+	h = append(h, message.Message{Role: message.RoleAssistant, Content: out.text.String(), ToolCalls: out.calls})
 	return append(h, out.toolNotes...)
 }
 

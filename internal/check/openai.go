@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 )
 
 // RunOpenAI is `presto check` for PRESTO_LLM=openai: it sends one tiny prompt through the provider
@@ -18,7 +19,7 @@ func RunOpenAI(ctx context.Context, p llm.Provider, baseURL, model string, out i
 	}
 	r.note("Provider: OpenAI-compatible server at %s, model %q", baseURL, model)
 	var reply strings.Builder
-	err := p.Stream(ctx, llm.Request{Messages: []llm.Message{{Role: llm.RoleUser, Content: chatPrompt}}},
+	err := p.Stream(ctx, llm.Request{Messages: []message.Message{{Role: message.RoleUser, Content: chatPrompt}}},
 		func(ev llm.Event) error {
 			reply.WriteString(ev.Text)
 			return nil

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 
+	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
 )
@@ -28,33 +29,6 @@ type Provider interface {
 	Structured(ctx context.Context, req StructuredRequest) (json.RawMessage, error)
 }
 
-// Role of a chat message.
-type Role string
-
-// The roles a history holds.
-const (
-	RoleUser      Role = "user"
-	RoleAssistant Role = "assistant"
-	RoleTool      Role = "tool"
-)
-
-// Message is one entry of a conversation. An assistant message may carry tool calls; a tool message
-// answers one call by ToolCallID.
-type Message struct {
-	Role       Role       `json:"role"`
-	Content    string     `json:"content"`
-	ToolCalls  []ToolCall `json:"tool_calls,omitempty"`
-	ToolCallID string     `json:"tool_call_id,omitempty"`
-}
-
-// ToolCall is one complete function call by the model. Arguments is the raw JSON string the model
-// produced (possibly broken: validate before use).
-type ToolCall struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	Arguments string `json:"arguments"`
-}
-
 // Tool is a function offered to the model; Parameters is a JSON schema object.
 type Tool struct {
 	Name        string         `json:"name"`
@@ -65,7 +39,7 @@ type Tool struct {
 // Request is one streamed turn.
 type Request struct {
 	System   string
-	Messages []Message
+	Messages []message.Message
 	Tools    []Tool
 	// Mode and Persona are what System was written from. Network providers ignore them (the prompt
 	// carries the same facts as text); the offline provider answers from them.
@@ -83,9 +57,9 @@ type StructuredRequest struct {
 
 // Event is one step of a streamed turn; exactly one field is set.
 type Event struct {
-	Text     string    // a text delta
-	ToolCall *ToolCall // a complete tool call
-	Done     *Done     // the end of the turn
+	Text     string            // a text delta
+	ToolCall *message.ToolCall // a complete tool call
+	Done     *Done             // the end of the turn
 }
 
 // Done ends a turn. Usage is nil when the server did not report it.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"presto/internal/message"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,7 +27,7 @@ const (
 // and chart types lower-cased. The error is a sentence meant for the model ("show_chart:
 // data[3].value must be a number"), so it can correct itself; the caller sends it back as the tool
 // result and never draws a broken chart.
-func ValidateToolCall(call ToolCall) (any, error) {
+func ValidateToolCall(call message.ToolCall) (any, error) {
 	fields, err := decodeArguments(call.Arguments)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", call.Name, err)

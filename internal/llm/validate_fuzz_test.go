@@ -3,6 +3,7 @@ package llm
 import (
 	"encoding/json"
 	"math"
+	"presto/internal/message"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 func FuzzValidateToolCall(f *testing.F) {
 	f.Add(ToolShowChart, `{"chart_type":"line","title":"t","data":[{"label":"a","value":"$1,234.50"}]}`)
 	f.Fuzz(func(t *testing.T, name, args string) {
-		got, err := ValidateToolCall(ToolCall{ID: "call_1", Name: name, Arguments: args})
+		got, err := ValidateToolCall(message.ToolCall{ID: "call_1", Name: name, Arguments: args})
 		if err != nil {
 			if got != nil {
 				t.Fatalf("result %#v with error %v", got, err)
@@ -30,7 +31,7 @@ func FuzzValidateToolCall(f *testing.F) {
 		if err != nil {
 			t.Fatalf("marshal result: %v", err)
 		}
-		got2, err := ValidateToolCall(ToolCall{Name: name, Arguments: string(again)})
+		got2, err := ValidateToolCall(message.ToolCall{Name: name, Arguments: string(again)})
 		if err != nil {
 			t.Fatalf("valid result %s rejected on second pass: %v", again, err)
 		}

@@ -9,7 +9,7 @@ import (
 	"errors"
 	"time"
 
-	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/modes"
 )
 
@@ -19,11 +19,11 @@ var ErrNotFound = errors.New("not found")
 // Session is one browser session's durable state. The persona is not stored: it is derived from
 // (ID, ModeID).
 type Session struct {
-	ID        string        `json:"id"`
-	ModeID    string        `json:"mode_id"`
-	History   []llm.Message `json:"history"` // bounded by the caller
-	Voice     string        `json:"voice"`   // realtime voice name, empty for the default
-	UpdatedAt time.Time     `json:"updated_at"`
+	ID        string            `json:"id"`
+	ModeID    string            `json:"mode_id"`
+	History   []message.Message `json:"history"` // bounded by the caller
+	Voice     string            `json:"voice"`   // realtime voice name, empty for the default
+	UpdatedAt time.Time         `json:"updated_at"`
 }
 
 // Store is the durable state. Every method is one transaction; an acknowledged write survives a

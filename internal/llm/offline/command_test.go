@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -123,7 +124,7 @@ func TestSwitchModeCalls(t *testing.T) {
 
 func TestSwitchNeedsTheTool(t *testing.T) {
 	got := run(t, llm.Request{
-		Messages: []llm.Message{{Role: llm.RoleUser, Content: "Presto-Change-O, you're a bank"}},
+		Messages: []message.Message{{Role: message.RoleUser, Content: "Presto-Change-O, you're a bank"}},
 		Tools:    llm.DashboardTools(),
 	})
 	if len(got.calls) != 0 {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
 )
@@ -119,7 +120,7 @@ func modeFor(t *testing.T, p *persona.Persona) *modes.Mode {
 type turn struct {
 	deltas []string
 	text   string
-	calls  []llm.ToolCall
+	calls  []message.ToolCall
 	done   *llm.Done
 }
 
@@ -128,7 +129,7 @@ type turn struct {
 func ask(t *testing.T, p *persona.Persona, m *modes.Mode, msg string) turn {
 	t.Helper()
 	return run(t, llm.Request{
-		Messages: []llm.Message{{Role: llm.RoleUser, Content: msg}},
+		Messages: []message.Message{{Role: message.RoleUser, Content: msg}},
 		Tools:    llm.ChatTools(), Mode: m, Persona: p,
 	})
 }

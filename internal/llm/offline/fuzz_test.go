@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 )
 
 // FuzzParseCommand checks the parser's promises on any text: no panic, a switch always names a
@@ -40,7 +41,7 @@ func FuzzParseCommand(f *testing.F) {
 func BenchmarkStream(b *testing.B) {
 	p := bankingPersona()
 	req := llm.Request{
-		Messages: []llm.Message{{Role: llm.RoleUser, Content: "How much is left in my checking account?"}},
+		Messages: []message.Message{{Role: message.RoleUser, Content: "How much is left in my checking account?"}},
 		Tools:    llm.ChatTools(), Persona: p, Mode: modeFor(&testing.T{}, p),
 	}
 	prov := New()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/modes"
 )
 
@@ -89,7 +90,7 @@ func (r reply) stream(ctx context.Context, tools map[string]bool, emit func(llm.
 			return &llm.Error{Kind: llm.KindBadRequest, Message: "encode tool arguments", Err: fmt.Errorf("%s: %w", c.name, err)}
 		}
 		n++
-		tc := &llm.ToolCall{ID: fmt.Sprintf("call_offline_%d", n), Name: c.name, Arguments: string(args)}
+		tc := &message.ToolCall{ID: fmt.Sprintf("call_offline_%d", n), Name: c.name, Arguments: string(args)}
 		if err := send(llm.Event{ToolCall: tc}); err != nil {
 			return err
 		}

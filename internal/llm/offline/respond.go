@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
 )
@@ -15,7 +16,7 @@ import (
 // content, a mode switch, the home mode's invitation, a question about the persona, small talk.
 func respond(req llm.Request) reply {
 	msgs := req.Messages
-	if n := len(msgs); n > 0 && msgs[n-1].Role == llm.RoleTool {
+	if n := len(msgs); n > 0 && msgs[n-1].Role == message.RoleTool {
 		return afterTools(msgs)
 	}
 	text, ok := lastUser(msgs)
@@ -42,9 +43,9 @@ func respond(req llm.Request) reply {
 const inviteText = `I'm the offline demo assistant. Say "Presto-Change-O, you're a bank" (or an airline, or a pet store called Paws & Claws) and I'll transform the dashboard.`
 
 // lastUser is the content of the last user message.
-func lastUser(msgs []llm.Message) (string, bool) {
+func lastUser(msgs []message.Message) (string, bool) {
 	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Role == llm.RoleUser {
+		if msgs[i].Role == message.RoleUser {
 			return msgs[i].Content, true
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 )
 
 func TestStreamDeltasRebuildTheSentence(t *testing.T) {
@@ -42,7 +43,7 @@ func TestDeltas(t *testing.T) {
 func TestStreamStopsWhenCancelled(t *testing.T) {
 	p := bankingPersona()
 	req := llm.Request{
-		Messages: []llm.Message{{Role: llm.RoleUser, Content: "give me an overview of my accounts"}},
+		Messages: []message.Message{{Role: message.RoleUser, Content: "give me an overview of my accounts"}},
 		Tools:    llm.ChatTools(), Mode: modeFor(t, p), Persona: p,
 	}
 	t.Run("before the first event", func(t *testing.T) {
@@ -84,7 +85,7 @@ func TestOnlyOfferedToolsAreCalled(t *testing.T) {
 	p := bankingPersona()
 	for _, tools := range [][]llm.Tool{nil, {{Name: llm.ToolShowMetrics}}} {
 		got := run(t, llm.Request{
-			Messages: []llm.Message{{Role: llm.RoleUser, Content: "what's my mortgage balance"}},
+			Messages: []message.Message{{Role: message.RoleUser, Content: "what's my mortgage balance"}},
 			Tools:    tools, Mode: modeFor(t, p), Persona: p,
 		})
 		if !strings.Contains(got.text, "$241,337.82") {
@@ -99,26 +100,26 @@ func TestOnlyOfferedToolsAreCalled(t *testing.T) {
 }
 
 func TestAnswerAfterToolResults(t *testing.T) {
-	user := llm.Message{Role: llm.RoleUser, Content: "how much is in checking"}
-	asst := llm.Message{Role: llm.RoleAssistant, Content: "Your checking balance is $4,215.37.",
-		ToolCalls: []llm.ToolCall{{ID: "call_offline_1", Name: llm.ToolShowChart, Arguments: "{}"}}}
-	sw := llm.Message{Role: llm.RoleAssistant, Content: "Becoming a bank.",
-		ToolCalls: []llm.ToolCall{{ID: "call_offline_1", Name: llm.ToolSwitchMode, Arguments: `{"industry":"bank"}`}}}
+	user := message.Message{Role: message.RoleUser, Content: "how much is in checking"}
+	asst := message.Message{Role: message.RoleAssistant, Content: "Your checking balance is $4,215.37.",
+		ToolCalls: []message.ToolCall{{ID: "call_offline_1", Name: llm.ToolShowChart, Arguments: "{}"}}}
+	sw := message.Message{Role: message.RoleAssistant, Content: "Becoming a bank.",
+		ToolCalls: []message.ToolCall{{ID: "call_offline_1", Name: llm.ToolSwitchMode, Arguments: `{"industry":"bank"}`}}}
 	tests := []struct {
 		name   string
-		msgs   []llm.Message
+		msgs   []message.Message
 		text   string
 		noText string
 	}{
-		{"json error", []llm.Message{user, asst, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: `{"error":"show_chart: data[3].value must be a number"}`}},
+		{"json error", []message.Message{user, asst, {Role: message.RoleTool, ToolCallID: "call_offline_1", Content: `{"error":"show_chart: data[3].value must be a number"}`}},
 			"data[3].value must be a number.", "Done"},
-		{"plain error", []llm.Message{user, asst, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: "error: show_chart: title is empty"}},
+		{"plain error", []message.Message{user, asst, {Role: message.RoleTool, ToolCallID: "call_offline_1", Content: "error: show_chart: title is empty"}},
 			"offline: show_chart: title is empty.", "Done"},
-		{"ok false", []llm.Message{user, asst, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: `{"ok":false}`}},
+		{"ok false", []message.Message{user, asst, {Role: message.RoleTool, ToolCallID: "call_offline_1", Content: `{"ok":false}`}},
 			"couldn't", "Done"},
-		{"success", []llm.Message{user, asst, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: "shown on the dashboard"}},
+		{"success", []message.Message{user, asst, {Role: message.RoleTool, ToolCallID: "call_offline_1", Content: "shown on the dashboard"}},
 			"on the dashboard", "couldn't"},
-		{"switch success", []llm.Message{user, sw, {Role: llm.RoleTool, ToolCallID: "call_offline_1", Content: "switching mode"}},
+		{"switch success", []message.Message{user, sw, {Role: message.RoleTool, ToolCallID: "call_offline_1", Content: "switching mode"}},
 			"new mode", "couldn't"},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 )
 
 // maxReasonLen bounds how much of a tool error the sentence repeats.
@@ -12,7 +13,7 @@ const maxReasonLen = 160
 
 // afterTools answers the tool results at the end of the history. The offline assistant's calls are
 // deterministic, so a failed one would fail again: it says so in a sentence and calls nothing.
-func afterTools(msgs []llm.Message) reply {
+func afterTools(msgs []message.Message) reply {
 	names := map[string]string{} // call id → tool name
 	for _, m := range msgs {
 		for _, tc := range m.ToolCalls {
@@ -21,7 +22,7 @@ func afterTools(msgs []llm.Message) reply {
 	}
 	var failed []string
 	switched := false
-	for i := len(msgs) - 1; i >= 0 && msgs[i].Role == llm.RoleTool; i-- {
+	for i := len(msgs) - 1; i >= 0 && msgs[i].Role == message.RoleTool; i-- {
 		if reason, bad := toolFailure(msgs[i].Content); bad {
 			failed = append(failed, reason)
 		} else if names[msgs[i].ToolCallID] == llm.ToolSwitchMode {

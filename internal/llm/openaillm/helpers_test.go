@@ -10,6 +10,7 @@ import (
 
 	"presto/internal/llm"
 	"presto/internal/llm/llmtest"
+	"presto/internal/message"
 )
 
 // newProvider points a provider at the fake server's /v1/ route, as an OpenAI-compatible client.
@@ -46,7 +47,7 @@ func collect(ctx context.Context, p *Provider, req llm.Request) ([]llm.Event, er
 func text(s string) llm.Event { return llm.Event{Text: s} }
 
 func call(id, name, args string) llm.Event {
-	return llm.Event{ToolCall: &llm.ToolCall{ID: id, Name: name, Arguments: args}}
+	return llm.Event{ToolCall: &message.ToolCall{ID: id, Name: name, Arguments: args}}
 }
 
 func done(reason string, completion int64) llm.Event {
@@ -55,6 +56,6 @@ func done(reason string, completion int64) llm.Event {
 
 var chatRequest = llm.Request{
 	System:   "You are a bank assistant.",
-	Messages: []llm.Message{{Role: llm.RoleUser, Content: "How much is in checking?"}},
+	Messages: []message.Message{{Role: message.RoleUser, Content: "How much is in checking?"}},
 	Tools:    llm.ChatTools(),
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/openai/openai-go/v3/shared"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 )
 
 // streamParams builds the request of one turn. No temperature and no token limit are sent:
@@ -28,25 +29,25 @@ func (p *Provider) streamParams(req llm.Request) openai.ChatCompletionNewParams 
 
 // messages converts the system prompt and the history, including assistant tool calls and the
 // tool results that answer them.
-func messages(system string, history []llm.Message) []openai.ChatCompletionMessageParamUnion {
+func messages(system string, history []message.Message) []openai.ChatCompletionMessageParamUnion {
 	out := make([]openai.ChatCompletionMessageParamUnion, 0, len(history)+1)
 	if system != "" {
 		out = append(out, openai.SystemMessage(system))
 	}
 	for _, m := range history {
 		switch m.Role {
-		case llm.RoleUser:
+		case message.RoleUser:
 			out = append(out, openai.UserMessage(m.Content))
-		case llm.RoleTool:
+		case message.RoleTool:
 			out = append(out, openai.ToolMessage(m.Content, m.ToolCallID))
-		case llm.RoleAssistant:
+		case message.RoleAssistant:
 			out = append(out, assistantMessage(m))
 		}
 	}
 	return out
 }
 
-func assistantMessage(m llm.Message) openai.ChatCompletionMessageParamUnion {
+func assistantMessage(m message.Message) openai.ChatCompletionMessageParamUnion {
 	msg := &openai.ChatCompletionAssistantMessageParam{}
 	if m.Content != "" || len(m.ToolCalls) == 0 {
 		msg.Content.OfString = openai.String(m.Content)

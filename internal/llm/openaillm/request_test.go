@@ -13,6 +13,7 @@ import (
 
 	"presto/internal/llm"
 	"presto/internal/llm/llmtest"
+	"presto/internal/message"
 )
 
 func TestStreamRequestBody(t *testing.T) {
@@ -20,11 +21,11 @@ func TestStreamRequestBody(t *testing.T) {
 	fake.Enqueue(llmtest.Text("ok", 1))
 	req := llm.Request{
 		System: "You are a bank assistant.",
-		Messages: []llm.Message{
-			{Role: llm.RoleUser, Content: "Show my checking"},
-			{Role: llm.RoleAssistant, Content: "Here it is.", ToolCalls: []llm.ToolCall{{ID: "call_1", Name: llm.ToolShowChart, Arguments: chartArgs}}},
-			{Role: llm.RoleTool, ToolCallID: "call_1", Content: "shown"},
-			{Role: llm.RoleUser, Content: "And savings?"},
+		Messages: []message.Message{
+			{Role: message.RoleUser, Content: "Show my checking"},
+			{Role: message.RoleAssistant, Content: "Here it is.", ToolCalls: []message.ToolCall{{ID: "call_1", Name: llm.ToolShowChart, Arguments: chartArgs}}},
+			{Role: message.RoleTool, ToolCallID: "call_1", Content: "shown"},
+			{Role: message.RoleUser, Content: "And savings?"},
 		},
 		Tools: llm.ChatTools(),
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/openai/openai-go/v3"
 
 	"presto/internal/llm"
+	"presto/internal/message"
 )
 
 // Stream runs one turn: it emits text deltas as they arrive, then each complete tool call once the
@@ -128,7 +129,7 @@ func (t *turn) sendCalls() error {
 			id = fmt.Sprintf("call_%d", i)
 		}
 		t.calls++
-		if err := t.emit(llm.Event{ToolCall: &llm.ToolCall{ID: id, Name: c.Function.Name, Arguments: c.Function.Arguments}}); err != nil {
+		if err := t.emit(llm.Event{ToolCall: &message.ToolCall{ID: id, Name: c.Function.Name, Arguments: c.Function.Arguments}}); err != nil {
 			return err
 		}
 	}

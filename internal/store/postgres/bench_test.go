@@ -5,19 +5,19 @@ import (
 	"log/slog"
 	"testing"
 
-	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/store"
 	"presto/internal/store/postgres"
 )
 
 // benchSession is a full session: 20 messages (the history bound), a tool call in each answer.
 func benchSession(id string) store.Session {
-	var h []llm.Message
+	var h []message.Message
 	for i := range 10 {
 		h = append(h,
-			llm.Message{Role: llm.RoleUser, Content: fmt.Sprintf("question %d about my checking balance?", i)},
-			llm.Message{Role: llm.RoleAssistant, Content: "An answer of a sentence.",
-				ToolCalls: []llm.ToolCall{{ID: fmt.Sprint("call_", i), Name: llm.ToolShowChart,
+			message.Message{Role: message.RoleUser, Content: fmt.Sprintf("question %d about my checking balance?", i)},
+			message.Message{Role: message.RoleAssistant, Content: "An answer of a sentence.",
+				ToolCalls: []message.ToolCall{{ID: fmt.Sprint("call_", i), Name: "show_chart",
 					Arguments: `{"chart_type":"line","title":"Balance","data":[{"label":"Jan","value":1200}]}`}}},
 		)
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/store"
 	"presto/internal/store/sqlite"
 )
@@ -33,7 +33,7 @@ func TestHelperWriter(t *testing.T) {
 	if err != nil {
 		t.Fatalf("child: Open: %v", err)
 	}
-	history := []llm.Message{{Role: llm.RoleUser, Content: strings.Repeat("x", 2000)}}
+	history := []message.Message{{Role: message.RoleUser, Content: strings.Repeat("x", 2000)}}
 	for i := range 1_000_000 {
 		id := fmt.Sprintf("kill-%07d", i)
 		if err := s.SaveSession(ctx, store.Session{ID: id, ModeID: "banking", History: history}); err != nil {

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/store"
 	"presto/internal/store/sqlite"
@@ -41,7 +41,7 @@ func TestRestart(t *testing.T) {
 		}
 	}
 	wantSession := store.Session{ID: "s1", ModeID: "pet-store", Voice: "verse",
-		History: []llm.Message{{Role: llm.RoleUser, Content: "hello"}, {Role: llm.RoleAssistant, Content: "hi"}}}
+		History: []message.Message{{Role: message.RoleUser, Content: "hello"}, {Role: message.RoleAssistant, Content: "hi"}}}
 	if err := s.SaveSession(ctx, wantSession); err != nil {
 		t.Fatalf("SaveSession: %v", err)
 	}

@@ -6,22 +6,22 @@ import (
 	"testing"
 	"time"
 
-	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/store"
 )
 
 // sampleHistory is a turn with everything a history can hold: a tool call whose arguments are
 // JSON inside a string, a tool answer, and text that needs escaping.
-func sampleHistory() []llm.Message {
-	return []llm.Message{
-		{Role: llm.RoleUser, Content: "how much is left in my checking account?"},
-		{Role: llm.RoleAssistant, ToolCalls: []llm.ToolCall{{
+func sampleHistory() []message.Message {
+	return []message.Message{
+		{Role: message.RoleUser, Content: "how much is left in my checking account?"},
+		{Role: message.RoleAssistant, ToolCalls: []message.ToolCall{{
 			ID:        "call_1",
-			Name:      llm.ToolShowChart,
+			Name:      "show_chart",
 			Arguments: `{"chart_type":"line","title":"Checking \"balance\"","data":[{"label":"Jun","value":1234.5}]}`,
 		}}},
-		{Role: llm.RoleTool, ToolCallID: "call_1", Content: `{"ok":true}`},
-		{Role: llm.RoleAssistant, Content: "You have $1,234.50 left — café money included.\n"},
+		{Role: message.RoleTool, ToolCallID: "call_1", Content: `{"ok":true}`},
+		{Role: message.RoleAssistant, Content: "You have $1,234.50 left — café money included.\n"},
 	}
 }
 
