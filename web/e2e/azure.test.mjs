@@ -131,3 +131,86 @@ describe("against a fake Azure endpoint", () => {
     await shot(page, "azure-paws-and-claws.png");
   });
 });
+
+describe("a screen that joins mid-turn", () => {
+  // Every answer of this fake model waits before its first token, so a turn is still in flight
+  // when the second screen connects.
+  const delay = "3s";
+  let fake;
+  let server;
+  let browser;
+
+  before(async () => {
+    fake = await startProcess(buildCommand("fakellm"), ["-addr", "127.0.0.1:0", "-first-token-delay", delay], { ready: /listening on (\S+)/ });
+    server = new Server(buildServer(), {
+      port: await freePort(),
+      dataDir: tempDataDir(),
+      env: {
+        PRESTO_LLM: "azure",
+        AZURE_PROJECT_ENDPOINT: `http://${fake.match[1]}`,
+        AZURE_API_KEY: "test",
+        AZURE_MODEL_DEPLOYMENT: "fake-dep",
+      },
+    });
+    await server.start();
+    browser = await ui.launchBrowser();
+  });
+
+  after(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      try {
+        await server?.stop();
+      } finally {
+        await stopProcess(fake?.proc);
+      }
+    }
+  });
+
+  test("shows the question at once, then the rest of the turn", async () => {
+    const a = await (await browser.newContext({ viewport })).newPage();
+    const b = await (await browser.newContext({ viewport })).newPage();
+    for (const p of [a, b]) p.on("pageerror", (e) => console.error("page error:", e.message));
+    const framesA = ui.watchFrames(a);
+    const framesB = ui.watchFrames(b);
+    await a.goto(server.url);
+    await ui.waitConnected(a);
+    const session = await ui.sessionId(a);
+
+    const q = "how much is in my checking account?";
+    await ui.say(a, q);
+    // The server has started the turn; its first token is a few seconds away.
+    const start = await framesA.next((f) => f.type === "chat_start");
+    await b.goto(`${server.url}/?session=${session}`);
+    const hello = await framesB.next((f) => f.type === "session");
+    assert.equal(hello.payload.id, session);
+    assert.ok(hello.payload.live, `joined after the turn ended: ${JSON.stringify(hello.payload)}`);
+    assert.equal(hello.payload.live.turn, start.turn);
+    assert.equal(hello.payload.live.text, q);
+
+    // What the joining screen shows from the session message alone: the question and the typing
+    // indicator, before any token of the answer has arrived.
+    await ui.waitConnected(b);
+    const userB = b.locator('[data-testid="chat-message"][data-role="user"]', { hasText: q });
+    await Promise.all([userB.waitFor(), b.getByTestId("typing-indicator").waitFor()]);
+    assert.deepEqual(
+      framesB.frames.map((f) => f.type).filter((t) => t.startsWith("chat_") || t === "tool_result"),
+      [],
+      "the joining screen got frames of the turn before the check: the first-token delay is too short",
+    );
+    assert.equal(await userB.count(), 1);
+
+    // Then the rest of the turn, as on the sender's screen.
+    const chart = (p) => p.locator('[data-testid="chart"][data-chart-type="line"]', { has: p.locator("caption", { hasText: "Checking balance" }) });
+    await Promise.all([chart(a).waitFor({ timeout: 15_000 }), chart(b).waitFor({ timeout: 15_000 })]);
+    await Promise.all([ui.waitIdle(a), ui.waitIdle(b)]);
+    const answer = (p) => p.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: "Your checking balance is" }).allTextContents();
+    assert.equal((await answer(b)).length, 1);
+    assert.deepEqual(await answer(b), await answer(a));
+    assert.equal(await userB.count(), 1, "the question shows twice on the joining screen");
+    const values = (p) => chart(p).locator("td[data-value]").evaluateAll((tds) => tds.map((td) => td.getAttribute("data-value")));
+    assert.deepEqual(await values(b), await values(a));
+    await shot(b, "joined-mid-turn.png");
+  });
+});

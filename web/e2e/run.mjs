@@ -277,5 +277,6 @@ test("a retryable error shows Retry, and Retry works", async () => {
   }
 });
 
-// Imported last so its flows run after the offline ones, each suite with its own servers.
+// Imported last so their flows run after the ones above, each suite with its own servers.
+await import("./screens.test.mjs");
 await import("./azure.test.mjs");

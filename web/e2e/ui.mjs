@@ -56,6 +56,87 @@ export async function describe(page) {
   );
 }
 
+/** sessionId is the session the page's requests name (GET /api/state answers its id). */
+export async function sessionId(page) {
+  return page.evaluate(() => {
+    const pinned = new URLSearchParams(location.search).get("session");
+    return fetch(pinned ? `/api/state?session=${encodeURIComponent(pinned)}` : "/api/state")
+      .then((r) => r.json())
+      .then((s) => s.id);
+  });
+}
+
+/**
+ * watchFrames records every frame the page's WebSockets receive, parsed. Call it before the page
+ * connects; next(pred) resolves with the first frame, seen or still to come, that matches.
+ */
+export function watchFrames(page) {
+  const frames = [];
+  const waiters = [];
+  page.on("websocket", (ws) => {
+    ws.on("framereceived", ({ payload }) => {
+      let msg;
+      try {
+        msg = JSON.parse(typeof payload === "string" ? payload : payload.toString());
+      } catch {
+        return;
+      }
+      frames.push(msg);
+      for (const w of waiters.slice()) {
+        if (w.pred(msg)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(msg);
+        }
+      }
+    });
+  });
+  return {
+    frames,
+    next(pred, timeout = 15_000) {
+      const seen = frames.find(pred);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const w = { pred, resolve };
+        waiters.push(w);
+        setTimeout(() => {
+          const i = waiters.indexOf(w);
+          if (i >= 0) {
+            waiters.splice(i, 1);
+            reject(new Error(`no matching frame within ${timeout} ms; types seen: ${frames.map((f) => f.type).join(", ")}`));
+          }
+        }, timeout).unref();
+      });
+    },
+  };
+}
+
+/** messages lists the chat bubbles as "role: text". */
+export async function messages(page) {
+  return page.getByTestId("chat-message").evaluateAll((els) => els.map((e) => `${e.getAttribute("data-role")}: ${e.textContent.trim()}`));
+}
+
+/** chartCaptions lists the titles of the charts on screen. */
+export async function chartCaptions(page) {
+  return page.locator('[data-testid="chart"] caption').allTextContents();
+}
+
+/** waitTab waits until tabId is the active tab and the charts show its content. */
+export async function waitTab(page, tabId, timeout = 15_000) {
+  try {
+    await page.waitForFunction(
+      (id) =>
+        document.querySelector(`[data-testid="tab"][data-tab-id="${id}"]`)?.getAttribute("aria-current") === "page" &&
+        document.querySelector(".visuals")?.getAttribute("data-charts-tab") === id &&
+        document.querySelector('[data-testid="chart"]') !== null,
+      tabId,
+      { timeout },
+    );
+  } catch (err) {
+    throw new Error(`${err.message}
+wanted tab ${tabId}; page: ${await describe(page)}`);
+  }
+}
+
 /** say types text into the chat box and presses Enter, as a presenter would. */
 export async function say(page, text) {
   const box = page.getByTestId("chat-input");

@@ -1,46 +1,31 @@
-import { describe, expect, it } from "vitest";
-import { TabCache } from "./api";
+import { afterEach, describe, expect, it } from "vitest";
+import { apiURL, pinSession, sessionFromURL, shareLink } from "./api";
 import { backoffDelay, MaxBackoffMs, socketURL } from "./socket";
-import type { ToolResult } from "./protocol";
 
-describe("TabCache", () => {
-  it("shares one request per tab and retries after a failure", async () => {
-    const calls: string[] = [];
-    let fail = true;
-    const cache = new TabCache(async (modeId, tabId) => {
-      calls.push(`${modeId}/${tabId}`);
-      if (tabId === "bad" && fail) throw new Error("boom");
-      return [{ tool: "show_metrics", result: { metrics: [] } }] as ToolResult[];
-    });
-    const [a, b] = await Promise.all([cache.get("bank", "acc", "Accounts"), cache.get("bank", "acc", "Accounts")]);
-    expect(a).toBe(b);
-    expect(calls).toEqual(["bank/acc"]);
-    await expect(cache.get("bank", "bad", "Bad")).rejects.toThrow("boom");
-    await Promise.resolve();
-    fail = false;
-    await cache.get("bank", "bad", "Bad");
-    expect(calls).toEqual(["bank/acc", "bank/bad", "bank/bad"]);
+describe("the session link", () => {
+  afterEach(() => pinSession(null));
+
+  it.each([
+    ["?session=abcdEFGH_123-xyz", "abcdEFGH_123-xyz"],
+    ["?x=1&session=abcdefgh", "abcdefgh"],
+    ["?session=short", null],
+    ["?session=" + "a".repeat(65), null],
+    ["?session=abcdefgh%3Cscript", null],
+    ["", null],
+  ])("reads a session id from %j", (search, want) => {
+    expect(sessionFromURL(search)).toBe(want);
   });
 
-  it("prefetches every tab at most two at a time and stops when aborted", async () => {
-    let active = 0;
-    let peak = 0;
-    const seen: string[] = [];
-    const ctl = new AbortController();
-    const cache = new TabCache(async (_m, tabId) => {
-      active++;
-      peak = Math.max(peak, active);
-      seen.push(tabId);
-      await new Promise((r) => setTimeout(r, 5));
-      active--;
-      if (tabId === "c") ctl.abort();
-      return [];
-    });
-    const tabs = ["a", "b", "c", "d", "e", "f"].map((id) => ({ id, label: id }));
-    await cache.prefetch("m", tabs, ctl.signal);
-    expect(peak).toBe(2);
-    expect(seen.length).toBeLessThan(6);
-    expect(cache.has("m", "a")).toBe(true);
+  it("names the pinned session on every API request, and nothing without one", () => {
+    expect(apiURL("/api/modes")).toBe("/api/modes");
+    pinSession("abcdefgh");
+    expect(apiURL("/api/modes")).toBe("/api/modes?session=abcdefgh");
+    expect(apiURL("/api/x?y=1")).toBe("/api/x?y=1&session=abcdefgh");
+  });
+
+  it("builds the link another screen opens", () => {
+    expect(shareLink("http://127.0.0.1:8000", "abcdefgh")).toBe("http://127.0.0.1:8000/?session=abcdefgh");
+    expect(sessionFromURL(new URL(shareLink("https://demo.example", "s_1234567")).search)).toBe("s_1234567");
   });
 });
 
@@ -53,8 +38,9 @@ describe("socket helpers", () => {
     expect(backoffDelay(0, 0)).toBe(200);
   });
 
-  it("builds a same-origin socket URL", () => {
+  it("builds a same-origin socket URL, naming a linked session", () => {
     expect(socketURL({ protocol: "http:", host: "127.0.0.1:8000" })).toBe("ws://127.0.0.1:8000/ws");
     expect(socketURL({ protocol: "https:", host: "demo.example" })).toBe("wss://demo.example/ws");
+    expect(socketURL({ protocol: "http:", host: "h:1" }, "abcdefgh")).toBe("ws://h:1/ws?session=abcdefgh");
   });
 });

@@ -1,23 +1,24 @@
-// The page's controller: it wires the store, the socket and the tab cache, and offers the user
-// actions the components call. It is created once in main.tsx and passed down.
-import { TabCache } from "./api";
+// The page's controller: it wires the store and the socket, and offers the user actions the
+// components call. It is created once in main.tsx and passed down.
+import { pinSession, sessionFromURL } from "./api";
+import { warmCharts } from "./charts";
 import { Connection, socketURL } from "./socket";
 import { Store } from "./store";
 import type { State } from "./state";
-import type { Tab } from "./protocol";
 import { applyTheme, defaultTheme } from "./theme";
 import { modes } from "./constants";
 
 export class App {
   readonly store = new Store();
   private readonly conn: Connection;
-  private readonly tabs = new TabCache();
-  private prefetch: AbortController | null = null;
   private appliedMode: string | null = null;
   private readonly now = () => performance.now();
 
   constructor(loc: Location = window.location) {
-    this.conn = new Connection({ url: socketURL(loc), dispatch: (a) => this.store.dispatch(a), now: this.now });
+    // A link from another screen's Settings (/?session=ID) joins that screen's session.
+    const session = sessionFromURL(loc.search);
+    pinSession(session);
+    this.conn = new Connection({ url: socketURL(loc, session), dispatch: (a) => this.store.dispatch(a), now: this.now });
   }
 
   /** start connects and keeps the document (theme, title) in step with the state. */
@@ -26,6 +27,7 @@ export class App {
     this.store.subscribe((s) => this.sync(s));
     window.addEventListener("online", () => this.conn.reconnectNow());
     this.conn.start();
+    warmCharts();
   }
 
   /** sendChat sends text as a chat turn; it reports false when the socket is not open. */
@@ -60,16 +62,17 @@ export class App {
     return this.sendChat(`${modes.magicWords}, you're ${companyName}`);
   }
 
-  /** selectTab shows a tab's content, from the cache when it was prefetched. */
-  selectTab(tab: Tab): void {
-    const mode = this.store.getState().mode;
-    if (!mode) return;
-    this.store.dispatch({ type: "tab_selected", tabId: tab.id });
-    this.tabs.get(mode.id, tab.id, tab.label).then(
-      (results) => this.store.dispatch({ type: "tab_content", modeId: mode.id, tabId: tab.id, results }),
-      (err: unknown) =>
-        this.store.dispatch({ type: "tab_failed", modeId: mode.id, tabId: tab.id, error: err instanceof Error ? err.message : String(err) }),
-    );
+  /**
+   * selectTab shows a tab on every screen of the session: the server answers tab_selected and the
+   * tab's content to all of them. Content the server already sent shows at once.
+   */
+  selectTab(tabId: string): void {
+    if (!this.store.getState().mode) return;
+    if (!this.conn.send({ type: "tab", payload: { tab_id: tabId } })) {
+      this.store.dispatch({ type: "notice", text: "Not connected: try again in a moment." });
+      return;
+    }
+    this.store.dispatch({ type: "select_tab", tabId });
   }
 
   /** chartDrawn records when a chart's first frame was drawn (tool-to-chart latency). */
@@ -81,26 +84,17 @@ export class App {
     this.store.dispatch({ type: "dismiss_notice" });
   }
 
+  dismissTabFailure(): void {
+    this.store.dispatch({ type: "dismiss_tab_failure" });
+  }
+
+  // sync keeps the document's theme and title on the current mode. The server prefetches a new
+  // mode's tabs and sends their content to every screen.
   private sync(s: State): void {
     const mode = s.mode;
     if (!mode || mode.id === this.appliedMode) return;
     this.appliedMode = mode.id;
     applyTheme(document.documentElement, mode.theme);
     document.title = mode.id === modes.homeId ? "Presto-Change-O" : `${mode.company_name} · Presto-Change-O`;
-    this.prefetch?.abort();
-    this.prefetch = null;
-    if (mode.id === modes.homeId) return;
-    // Prefetch every tab so clicks are instant; the first tab fills the empty dashboard.
-    const ctl = new AbortController();
-    this.prefetch = ctl;
-    const tabs = (mode.tabs ?? []).filter((t) => t.id !== modes.settingsTab);
-    const first = tabs[0];
-    if (first) {
-      this.tabs.get(mode.id, first.id, first.label, ctl.signal).then(
-        (results) => this.store.dispatch({ type: "tab_content", modeId: mode.id, tabId: first.id, results, onlyIfEmpty: true }),
-        () => undefined,
-      );
-    }
-    void this.tabs.prefetch(mode.id, tabs, ctl.signal);
   }
 }

@@ -239,6 +239,13 @@ const ui: Record<string, Paths> = {
   close: <path d="M6 6l12 12M18 6 6 18" />,
   refresh: <path d="M20 11A8 8 0 0 0 6.2 6.2L4 8.5M4 4v4.5h4.5M4 13a8 8 0 0 0 13.8 4.8l2.2-2.3M20 20v-4.5h-4.5" />,
   sparkle: <path d="M12 3v4M12 17v4M3 12h4M17 12h4M6 6l2.5 2.5M15.5 15.5 18 18M18 6l-2.5 2.5M8.5 15.5 6 18" />,
+  copy: (
+    <>
+      <rect x="8.5" y="8.5" width="11" height="11" rx="2" />
+      <path d="M15.5 8.5V6a1.5 1.5 0 0 0-1.5-1.5H6A1.5 1.5 0 0 0 4.5 6v8A1.5 1.5 0 0 0 6 15.5h2.5" />
+    </>
+  ),
+  check: <path d="m5 12.5 4.5 4.5L19 7.5" />,
 };
 
 interface IconProps {

@@ -75,10 +75,35 @@ export interface HistoryEntry {
   content: string;
 }
 
+/** LiveTurn is the turn in flight when a screen joined (the session message's `live`). */
+export interface LiveTurn {
+  turn: number;
+  /** text is the user's message. */
+  text: string;
+  /** reply is the answer so far. */
+  reply: string;
+  tool_results: ToolResult[] | null;
+  /** generating is the industry while a mode switch is under way, else null. */
+  generating: string | null;
+}
+
+export interface SessionPayload {
+  id: string;
+  /** screen names this connection; chat_start carries the screen that sent the message. */
+  screen?: string;
+  mode: Mode;
+  persona: Persona | null;
+  provider: string;
+  history?: HistoryEntry[] | null;
+  /** active_tab is the tab last asked for in this mode ("" for none). */
+  active_tab?: string;
+  live?: LiveTurn | null;
+}
+
 /** ServerMessage is every message the server sends on /ws, discriminated by type. */
 export type ServerMessage =
-  | Envelope<"session", { id: string; mode: Mode; persona: Persona | null; provider: string; history?: HistoryEntry[] | null }>
-  | Envelope<"chat_start", Record<string, never>>
+  | Envelope<"session", SessionPayload>
+  | Envelope<"chat_start", { text?: string; screen?: string }>
   | Envelope<"chat_chunk", { text: string; done: boolean }>
   | Envelope<"tool_result", ToolResult>
   | Envelope<"chat_error", { error: string; retryable: boolean }>
@@ -86,6 +111,9 @@ export type ServerMessage =
   | Envelope<"mode_generating_cancel", Record<string, never>>
   | Envelope<"mode_switch", { mode: Mode; persona: Persona | null }>
   | Envelope<"chat_cleared", Record<string, never>>
+  | Envelope<"tab_selected", { mode_id: string; tab_id: string }>
+  | Envelope<"tab_content", { mode_id: string; tab_id: string; tool_results: ToolResult[] | null }>
+  | Envelope<"tab_error", { mode_id: string; tab_id: string; error: string; retryable: boolean }>
   | Envelope<"pong", Record<string, never>>
   | Envelope<"error", { error: string; retryable?: boolean }>;
 
@@ -100,6 +128,7 @@ export type ClientMessage =
   | { type: "chat"; payload: { text: string } }
   | { type: "clear_chat"; payload: Record<string, never> }
   | { type: "cancel"; payload: Record<string, never> }
+  | { type: "tab"; payload: { tab_id: string } }
   | { type: "ping"; payload: Record<string, never> };
 
 const serverTypes = new Set([
@@ -112,6 +141,9 @@ const serverTypes = new Set([
   "mode_generating_cancel",
   "mode_switch",
   "chat_cleared",
+  "tab_selected",
+  "tab_content",
+  "tab_error",
   "pong",
   "error",
 ]);

@@ -19,9 +19,13 @@ export function backoffDelay(attempt: number, rand: number): number {
   return Math.min(MaxBackoffMs, Math.round(raw * (0.8 + 0.4 * rand)));
 }
 
-/** socketURL is the same-origin /ws URL; the browser sends the session cookie itself. */
-export function socketURL(loc: { protocol: string; host: string }): string {
-  return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/ws`;
+/**
+ * socketURL is the same-origin /ws URL. The browser sends the session cookie itself; a session
+ * named by the page's link (another screen's) is passed as ?session=ID instead.
+ */
+export function socketURL(loc: { protocol: string; host: string }, session: string | null = null): string {
+  const base = `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/ws`;
+  return session === null ? base : `${base}?session=${encodeURIComponent(session)}`;
 }
 
 export interface ConnectionOptions {

@@ -172,8 +172,9 @@ describe("errors", () => {
   it("treats a server error right after a send as that send's failure", () => {
     const s = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "too many messages; try again in 3 s", retryable: true } })]);
     expect(s.failure).toEqual({ text: "too many messages; try again in 3 s", retryable: true });
+    // retryable is the server's word alone: no guessing from the text.
     const h = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "rate limited" } })]);
-    expect(h.failure?.retryable).toBe(true);
+    expect(h.failure?.retryable).toBe(false);
     expect(s.awaitingFirstToken).toBe(false);
     const t = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "the message is too long", retryable: false } })]);
     expect(t.failure?.retryable).toBe(false);
@@ -291,12 +292,12 @@ describe("dashboard", () => {
     let s = run([
       ...connected,
       srv({ type: "mode_switch", turn: 1, payload: { mode: bank, persona } }),
-      { type: "tab_selected", tabId: "accounts" },
+      { type: "select_tab", tabId: "accounts" },
     ]);
     expect(s.tabLoading).toBe(true);
-    const stale = reduce(s, { type: "tab_content", modeId: "banking", tabId: "dashboard", results: [chart("X")] });
-    expect(stale.charts).toEqual([]);
-    s = reduce(s, { type: "tab_content", modeId: "banking", tabId: "accounts", results: [chart("Accounts")] });
+    const other = reduce(s, srv({ type: "tab_content", payload: { mode_id: "banking", tab_id: "dashboard", tool_results: [chart("X")] } }));
+    expect(other.charts).toEqual([]);
+    s = reduce(s, srv({ type: "tab_content", payload: { mode_id: "banking", tab_id: "accounts", tool_results: [chart("Accounts")] } }));
     expect(s.charts.map((c) => c.title)).toEqual(["Accounts"]);
     expect(s.tabLoading).toBe(false);
     // A chat chart after tab content replaces it.
@@ -338,15 +339,289 @@ describe("parseServerMessage", () => {
   });
 });
 
-describe("prefetch", () => {
-  const tabChart = { tool: "show_chart", result: { chart_type: "bar", title: "Prefetched", data: [{ label: "a", value: 1 }] } };
-  it("fills an empty dashboard but never replaces a chart the user asked for", () => {
-    const base = run([...connected, srv({ type: "mode_switch", turn: 1, payload: { mode: bank, persona } })]);
-    const filled = reduce(base, { type: "tab_content", modeId: "banking", tabId: "dashboard", results: [tabChart], onlyIfEmpty: true });
-    expect(filled.charts.map((c) => c.title)).toEqual(["Prefetched"]);
-    const asked = run([srv({ type: "chat_start", turn: 2, payload: {} }), srv({ type: "tool_result", turn: 2, payload: { ...tabChart, result: { ...tabChart.result, title: "Asked" } } })], base);
-    const kept = reduce(asked, { type: "tab_content", modeId: "banking", tabId: "dashboard", results: [tabChart], onlyIfEmpty: true });
-    expect(kept.charts.map((c) => c.title)).toEqual(["Asked"]);
+describe("many screens", () => {
+  const here: Action[] = [
+    { type: "open" },
+    srv({ type: "session", turn: 0, payload: { id: "s1", screen: "A", mode: bank, persona, provider: "offline", history: [], active_tab: "", live: null } }),
+  ];
+  const chart = { tool: "show_chart", result: { chart_type: "line", title: "Checking", data: [{ label: "Jun", value: 4821.33 }] } };
+
+  it("keeps the session's screen id", () => {
+    expect(run(here).screen).toBe("A");
+  });
+
+  it("shows our own message once: the chat_start of our screen adds no bubble", () => {
+    const s = run([
+      ...here,
+      { type: "send", text: "how much?", at: 0 },
+      srv({ type: "chat_start", turn: 1, payload: { text: "how much?", screen: "A" } }),
+      srv({ type: "chat_chunk", turn: 1, payload: { text: "Lots.", done: true } }),
+    ]);
+    expect(texts(s).slice(1)).toEqual(["user:how much?", "assistant:Lots."]);
+  });
+
+  it("follows another screen's turn exactly as the sender does", () => {
+    let s = run([...here, srv({ type: "chat_start", turn: 1, payload: { text: "how much?", screen: "B" } })]);
+    expect(texts(s).slice(1)).toEqual(["user:how much?"]);
+    expect(s.awaitingFirstToken).toBe(true);
+    expect(s.inFlight).toBe(true);
+    expect(s.pendingSend).toBe(false);
+    expect(s.lastUserText).toBe("how much?");
+    s = run([srv({ type: "chat_chunk", turn: 1, payload: { text: "You have ", done: false } })], s);
+    expect(s.awaitingFirstToken).toBe(false);
+    expect(s.messages.at(-1)).toMatchObject({ role: "assistant", text: "You have ", streaming: true });
+    s = run(
+      [
+        srv({ type: "tool_result", turn: 1, payload: chart }),
+        srv({ type: "chat_chunk", turn: 1, payload: { text: "$4,821.33.", done: false } }),
+        srv({ type: "chat_chunk", turn: 1, payload: { text: "", done: true } }),
+      ],
+      s,
+    );
+    expect(texts(s).slice(1)).toEqual(["user:how much?", "assistant:You have $4,821.33."]);
+    expect(s.charts.map((c) => c.title)).toEqual(["Checking"]);
+    expect(s.inFlight).toBe(false);
+  });
+
+  it("shows the spinner for another screen's mode switch and repaints with it", () => {
+    let s = run([...here, srv({ type: "chat_start", turn: 1, payload: { text: "Presto-Change-O, you're an insurer", screen: "B" } })]);
+    expect(s.generating).toBe("");
+    const insurer = mode("insurance", "Harbor Mutual");
+    s = run(
+      [
+        srv({ type: "mode_generating", turn: 1, payload: { industry: "insurance" } }),
+        srv({ type: "mode_switch", turn: 1, payload: { mode: insurer, persona } }),
+        srv({ type: "chat_chunk", turn: 1, payload: { text: "Welcome to Harbor Mutual.", done: true } }),
+      ],
+      s,
+    );
+    expect(s.generating).toBeNull();
+    expect(s.mode?.id).toBe("insurance");
+    expect(texts(s)).toEqual(["assistant:Welcome to Harbor Mutual."]);
+  });
+
+  it("puts another screen's question above an answer chunk that came first", () => {
+    const s = run([
+      ...here,
+      srv({ type: "chat_chunk", turn: 2, payload: { text: "Early", done: false } }),
+      srv({ type: "chat_start", turn: 2, payload: { text: "q", screen: "B" } }),
+    ]);
+    expect(texts(s).slice(1)).toEqual(["user:q", "assistant:Early"]);
+  });
+
+  it("does not show a retried message twice, but does show a question asked again after its answer", () => {
+    const failed = run([
+      ...here,
+      srv({ type: "chat_start", turn: 1, payload: { text: "hi", screen: "B" } }),
+      srv({ type: "chat_error", turn: 1, payload: { error: "busy", retryable: true } }),
+      srv({ type: "chat_start", turn: 2, payload: { text: "hi", screen: "B" } }),
+    ]);
+    expect(texts(failed).slice(1)).toEqual(["user:hi"]);
+    expect(failed.failure).toBeNull();
+    const again = run(
+      [srv({ type: "chat_chunk", turn: 2, payload: { text: "hello", done: true } }), srv({ type: "chat_start", turn: 3, payload: { text: "hi", screen: "B" } })],
+      failed,
+    );
+    expect(texts(again).slice(1)).toEqual(["user:hi", "assistant:hello", "user:hi"]);
+  });
+
+  it("keeps our own send pending when another screen's turn starts first", () => {
+    const s = run([
+      ...here,
+      { type: "send", text: "mine", at: 0 },
+      srv({ type: "chat_start", turn: 1, payload: { text: "theirs", screen: "B" } }),
+    ]);
+    expect(texts(s).slice(1)).toEqual(["user:mine", "user:theirs"]);
+    expect(s.pendingSend).toBe(true);
+    expect(s.lastUserText).toBe("mine");
+    // The refusal of our chat is still our failure, not a notice.
+    const r = reduce(s, srv({ type: "error", payload: { error: "too many messages", retryable: true } }));
+    expect(r.failure).toEqual({ text: "too many messages", retryable: true });
+  });
+
+  it("chat_cleared from another screen clears this one", () => {
+    const s = run([
+      ...here,
+      srv({ type: "chat_start", turn: 1, payload: { text: "q", screen: "B" } }),
+      srv({ type: "chat_chunk", turn: 1, payload: { text: "a", done: true } }),
+      srv({ type: "chat_cleared", payload: {} }),
+    ]);
+    expect(texts(s)).toEqual(["assistant:Welcome to Summit Bank."]);
+  });
+});
+
+describe("joining mid-turn", () => {
+  const chart = { tool: "show_chart", result: { chart_type: "bar", title: "Spending", data: [{ label: "Food", value: 120 }] } };
+  const join = (live: unknown, history: unknown[] = []): Action[] => [
+    { type: "open" },
+    srv({ type: "session", turn: 4, payload: { id: "s1", screen: "C", mode: bank, persona, provider: "offline", history, active_tab: "", live } }),
+  ];
+
+  it("restores the question, the reply so far and the charts, then continues the turn", () => {
+    let s = run(join({ turn: 4, text: "where does my money go?", reply: "Mostly ", tool_results: [chart], generating: null }, [{ role: "assistant", content: "Welcome." }]));
+    expect(texts(s)).toEqual(["assistant:Welcome.", "user:where does my money go?", "assistant:Mostly "]);
+    expect(s.messages.at(-1)?.streaming).toBe(true);
+    expect(s.inFlight).toBe(true);
+    expect(s.awaitingFirstToken).toBe(false);
+    expect(s.charts.map((c) => c.title)).toEqual(["Spending"]);
+    expect(s.turn).toBe(4);
+    expect(s.generating).toBeNull();
+    s = run(
+      [
+        srv({ type: "chat_chunk", turn: 4, payload: { text: "food.", done: false } }),
+        srv({ type: "tool_result", turn: 4, payload: { ...chart, result: { ...chart.result, title: "By month" } } }),
+        srv({ type: "chat_chunk", turn: 4, payload: { text: "", done: true } }),
+      ],
+      s,
+    );
+    expect(texts(s)).toEqual(["assistant:Welcome.", "user:where does my money go?", "assistant:Mostly food."]);
+    // The live turn's chart and the next one are the same turn's: both show.
+    expect(s.charts.map((c) => c.title)).toEqual(["Spending", "By month"]);
+    expect(s.inFlight).toBe(false);
+  });
+
+  it("shows the typing indicator before the first token and the spinner during a switch", () => {
+    const s = run(join({ turn: 4, text: "Presto-Change-O, you're a hospital", reply: "", tool_results: null, generating: "hospital" }));
+    expect(texts(s)).toEqual(["assistant:Welcome to Summit Bank.", "user:Presto-Change-O, you're a hospital"]);
+    expect(s.awaitingFirstToken).toBe(true);
+    expect(s.generating).toBe("hospital");
+    const done = run([srv({ type: "mode_generating_cancel", turn: 4, payload: {} }), srv({ type: "chat_chunk", turn: 4, payload: { text: "No.", done: true } })], s);
+    expect(done.generating).toBeNull();
+    expect(done.awaitingFirstToken).toBe(false);
+  });
+
+  it("does not repeat the question when the history already ends with it", () => {
+    const s = run(join({ turn: 4, text: "q", reply: "", tool_results: [], generating: null }, [{ role: "user", content: "q" }]));
+    expect(texts(s)).toEqual(["user:q"]);
+  });
+
+  it("drops a stale frame of an older turn after joining", () => {
+    const s = run([...join({ turn: 4, text: "q", reply: "A", tool_results: [], generating: null }), srv({ type: "chat_chunk", turn: 3, payload: { text: "old", done: true } })]);
+    expect(texts(s).at(-1)).toBe("assistant:A");
+  });
+
+  it("with no live turn, nothing is in flight", () => {
+    const s = run(join(null));
+    expect(s.inFlight).toBe(false);
+    expect(s.awaitingFirstToken).toBe(false);
+  });
+});
+
+describe("tabs over the socket", () => {
+  const tabChart = (title: string) => ({ tool: "show_chart", result: { chart_type: "bar", title, data: [{ label: "a", value: 1 }] } });
+  const content = (tab: string, title: string, modeId = "banking"): Action =>
+    srv({ type: "tab_content", payload: { mode_id: modeId, tab_id: tab, tool_results: [tabChart(title)] } });
+  const selected = (tab: string, modeId = "banking"): Action => srv({ type: "tab_selected", payload: { mode_id: modeId, tab_id: tab } });
+  const switched = run([...connected, srv({ type: "mode_switch", turn: 1, payload: { mode: bank, persona } })]);
+  const titles = (s: State) => s.charts.map((c) => c.title);
+
+  it("a background tab_content fills the empty dashboard with the first tab's content", () => {
+    const s = run([content("accounts", "Accounts"), content("dashboard", "Dashboard")], switched);
+    expect(s.activeTab).toBe("dashboard");
+    expect(titles(s)).toEqual(["Dashboard"]);
+    expect(Object.keys(s.tabContent).sort()).toEqual(["accounts", "dashboard"]);
+  });
+
+  it("a background tab_content never replaces a chart the user asked for", () => {
+    const asked = run([srv({ type: "chat_start", turn: 2, payload: {} }), srv({ type: "tool_result", turn: 2, payload: tabChart("Asked") })], switched);
+    const s = reduce(asked, content("dashboard", "Dashboard"));
+    expect(titles(s)).toEqual(["Asked"]);
+    expect(s.tabContent.dashboard).toBeDefined();
+  });
+
+  it("a click shows cached content at once, and the server's echo does not redraw it", () => {
+    let s = run([content("dashboard", "Dashboard"), content("accounts", "Accounts")], switched);
+    s = reduce(s, { type: "select_tab", tabId: "accounts" });
+    expect(s.activeTab).toBe("accounts");
+    expect(s.tabLoading).toBe(false);
+    expect(titles(s)).toEqual(["Accounts"]);
+    const version = s.chartsVersion;
+    s = run([selected("accounts"), content("accounts", "Accounts")], s);
+    expect(titles(s)).toEqual(["Accounts"]);
+    expect(s.chartsVersion).toBe(version);
+    expect(s.tabPending).toBeNull();
+  });
+
+  it("a click on a tab not yet sent loads until its content comes", () => {
+    let s = run([content("dashboard", "Dashboard"), { type: "select_tab", tabId: "accounts" }], switched);
+    expect(s.tabLoading).toBe(true);
+    expect(s.tabPending).toBe("accounts");
+    expect(titles(s)).toEqual(["Dashboard"]);
+    s = run([selected("accounts"), content("accounts", "Accounts")], s);
+    expect(s.tabLoading).toBe(false);
+    expect(titles(s)).toEqual(["Accounts"]);
+  });
+
+  it("tab_selected from another screen switches this screen's tab too", () => {
+    let s = run([content("dashboard", "Dashboard"), selected("accounts")], switched);
+    expect(s.activeTab).toBe("accounts");
+    expect(s.tabLoading).toBe(true);
+    expect(s.tabPending).toBeNull();
+    s = reduce(s, content("accounts", "Accounts"));
+    expect(titles(s)).toEqual(["Accounts"]);
+    // Back to a tab this screen has: at once, replacing a chat chart.
+    s = run([srv({ type: "chat_start", turn: 2, payload: {} }), srv({ type: "tool_result", turn: 2, payload: tabChart("Chat") }), selected("dashboard")], s);
+    expect(s.activeTab).toBe("dashboard");
+    expect(s.tabLoading).toBe(false);
+    expect(titles(s)).toEqual(["Dashboard"]);
+  });
+
+  it("another screen's choice of the settings tab does not move this one", () => {
+    const s = run([content("dashboard", "Dashboard"), selected("settings")], switched);
+    expect(s.activeTab).toBe("dashboard");
+    expect(s.tabLoading).toBe(false);
+  });
+
+  it("tab_error for the active tab ends the loading and offers what the server says", () => {
+    const loading = run([{ type: "select_tab", tabId: "accounts" }], switched);
+    const s = reduce(loading, srv({ type: "tab_error", payload: { mode_id: "banking", tab_id: "accounts", error: "The model is busy.", retryable: true } }));
+    expect(s.tabLoading).toBe(false);
+    expect(s.tabFailure).toEqual({ tabId: "accounts", text: "The model is busy.", retryable: true });
+    const final = reduce(loading, srv({ type: "tab_error", payload: { mode_id: "banking", tab_id: "accounts", error: "No.", retryable: false } }));
+    expect(final.tabFailure?.retryable).toBe(false);
+    // Another tab's error is not this one's.
+    const other = reduce(loading, srv({ type: "tab_error", payload: { mode_id: "banking", tab_id: "dashboard", error: "x", retryable: true } }));
+    expect(other.tabFailure).toBeNull();
+    expect(other.tabLoading).toBe(true);
+    // A new selection clears the failure.
+    expect(reduce(s, selected("dashboard")).tabFailure).toBeNull();
+  });
+
+  it("a refused tab click (an error while it loads) is that tab's failure, not the chat's", () => {
+    const s = run([{ type: "select_tab", tabId: "accounts" }, srv({ type: "error", payload: { error: "too many requests; try again in 20 s", retryable: true } })], switched);
+    expect(s.tabFailure).toEqual({ tabId: "accounts", text: "too many requests; try again in 20 s", retryable: true });
+    expect(s.tabLoading).toBe(false);
+    expect(s.failure).toBeNull();
+    expect(s.notice).toBeNull();
+  });
+
+  it("drops tab messages of a mode that is no longer current", () => {
+    const s = run([content("dashboard", "Old dashboard", "presto"), selected("accounts", "presto"), content("accounts", "Old", "insurance")], switched);
+    expect(s.activeTab).toBe("dashboard");
+    expect(s.charts).toEqual([]);
+    expect(s.tabContent).toEqual({});
+    // A switch forgets the old mode's contents.
+    const cached = reduce(switched, content("accounts", "Accounts"));
+    const other = mode("insurance", "Harbor Mutual");
+    const t = reduce(cached, srv({ type: "mode_switch", turn: 2, payload: { mode: other, persona } }));
+    expect(t.tabContent).toEqual({});
+    expect(reduce(t, content("accounts", "Accounts")).tabContent).toEqual({});
+  });
+
+  it("the session restores the active tab and a reconnect keeps the cached contents", () => {
+    const s = run([content("dashboard", "Dashboard"), content("accounts", "Accounts"), { type: "closed" }], switched);
+    const back = reduce(s, srv({ type: "session", payload: { id: "s1", screen: "D", mode: bank, persona, provider: "offline", active_tab: "accounts", live: null } }));
+    expect(back.activeTab).toBe("accounts");
+    expect(titles(back)).toEqual(["Accounts"]);
+    const fresh = run([
+      { type: "open" },
+      srv({ type: "session", payload: { id: "s1", screen: "E", mode: bank, persona, provider: "offline", active_tab: "accounts", live: null } }),
+    ]);
+    expect(fresh.activeTab).toBe("accounts");
+    expect(fresh.charts).toEqual([]);
+    expect(titles(reduce(fresh, content("accounts", "Accounts")))).toEqual(["Accounts"]);
+    const none = run([{ type: "open" }, srv({ type: "session", payload: { id: "s1", mode: bank, persona, provider: "offline", active_tab: "" } })]);
+    expect(none.activeTab).toBe("dashboard");
   });
 });
 

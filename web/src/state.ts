@@ -1,8 +1,9 @@
 // The page's state and the pure reducer that turns server messages and user actions into it. The
 // socket module feeds it; components only read it. Keeping it pure lets the unit tests replay any
 // ordering of messages, including stale and out-of-order ones.
+import { modes } from "./constants";
 import { asChart, asMetrics } from "./protocol";
-import type { ChartSpec, HistoryEntry, Metric, Mode, Persona, ServerMessage, ToolResult } from "./protocol";
+import type { ChartSpec, LiveTurn, Metric, Mode, Persona, ServerMessage, SessionPayload, ToolResult } from "./protocol";
 
 export type ConnectionState = "connecting" | "open" | "closed";
 
@@ -32,9 +33,17 @@ export interface Latency {
   chartMs: number | null;
 }
 
+export interface TabFailure {
+  tabId: string;
+  text: string;
+  retryable: boolean;
+}
+
 export interface State {
   connection: ConnectionState;
   sessionId: string | null;
+  /** screen is this connection's id; chat_start names the screen that sent the message. */
+  screen: string | null;
   provider: string | null;
   mode: Mode | null;
   persona: Persona | null;
@@ -53,6 +62,10 @@ export interface State {
   charts: ChartSpec[];
   /** chartsTurn is the turn the charts came from (-1: a tab); a new turn's chart replaces them. */
   chartsTurn: number;
+  /** chartsTab is the tab whose content the charts show, or null when they are a turn's (or none). */
+  chartsTab: string | null;
+  /** chartsFrom is the tab content the charts were drawn from, so the same content is not redrawn. */
+  chartsFrom: ToolResult[] | null;
   /** chartsVersion changes whenever the charts are replaced, so views can animate them in. */
   chartsVersion: number;
   /** metrics replace the mode's default metrics once show_metrics or a tab sent some. */
@@ -62,7 +75,14 @@ export interface State {
   /** switchTurn is the turn that switched the mode (its reply falls back to the welcome message). */
   switchTurn: number;
   activeTab: string | null;
+  /** tabLoading is true while the active tab was asked for and its content has not come yet. */
   tabLoading: boolean;
+  /** tabContent is the current mode's tab contents the server sent, by tab id. */
+  tabContent: Record<string, ToolResult[]>;
+  /** tabPending is the tab this screen asked for whose content (or refusal) has not come yet. */
+  tabPending: string | null;
+  /** tabFailure is why the active tab could not be filled. */
+  tabFailure: TabFailure | null;
   latency: Latency;
   /** announcement is the text for the polite live region; id changes on each new announcement. */
   announcement: { id: number; text: string };
@@ -81,11 +101,12 @@ export type Action =
   | { type: "retry"; at: number }
   | { type: "cancel" }
   | { type: "clear" }
-  | { type: "tab_selected"; tabId: string }
-  | { type: "tab_content"; modeId: string; tabId: string; results: ToolResult[]; onlyIfEmpty?: boolean }
-  | { type: "tab_failed"; modeId: string; tabId: string; error: string }
+  /** select_tab is this screen's click on a tab (the `tab` message is sent beside it). */
+  | { type: "select_tab"; tabId: string }
   | { type: "chart_drawn"; at: number }
-  | { type: "dismiss_notice" };
+  | { type: "notice"; text: string }
+  | { type: "dismiss_notice" }
+  | { type: "dismiss_tab_failure" };
 
 /** MaxCharts is how many charts the fixed-height visualization area shows at once. */
 export const MaxCharts = 2;
@@ -94,6 +115,7 @@ export function initialState(): State {
   return {
     connection: "connecting",
     sessionId: null,
+    screen: null,
     provider: null,
     mode: null,
     persona: null,
@@ -107,12 +129,17 @@ export function initialState(): State {
     lastUserText: null,
     charts: [],
     chartsTurn: 0,
+    chartsTab: null,
+    chartsFrom: null,
     chartsVersion: 0,
     metrics: null,
     generating: null,
     switchTurn: 0,
     activeTab: null,
     tabLoading: false,
+    tabContent: {},
+    tabPending: null,
+    tabFailure: null,
     latency: { sentAt: null, firstTokenMs: null, toolAt: null, chartMs: null },
     announcement: { id: 0, text: "" },
     announcedUpTo: 0,
@@ -146,20 +173,18 @@ export function reduce(s: State, a: Action): State {
       return { ...finishStreaming(s, s.turn), inFlight: false, awaitingFirstToken: false, pendingSend: false, generating: null };
     case "clear":
       return { ...s, failure: null };
-    case "tab_selected":
-      return { ...s, activeTab: a.tabId, tabLoading: true };
-    case "tab_content":
-      // A background prefetch fills an empty dashboard but never replaces a chart the user asked for.
-      if (a.onlyIfEmpty && s.charts.length > 0) return s;
-      return tabContent(s, a.modeId, a.tabId, a.results);
-    case "tab_failed":
-      if (s.mode?.id !== a.modeId || s.activeTab !== a.tabId) return s;
-      return { ...s, tabLoading: false, notice: a.error };
+    case "select_tab":
+      if (!s.mode) return s;
+      return selectTab({ ...s, tabPending: a.tabId }, a.tabId);
     case "chart_drawn":
       if (s.latency.toolAt === null) return s;
       return { ...s, latency: { ...s.latency, chartMs: a.at - s.latency.toolAt, toolAt: null } };
+    case "notice":
+      return { ...s, notice: a.text };
     case "dismiss_notice":
       return { ...s, notice: null };
+    case "dismiss_tab_failure":
+      return { ...s, tabFailure: null };
   }
 }
 
@@ -200,6 +225,7 @@ const turnStarts = new Set(["chat_start", "mode_generating"]);
 
 function onServer(s: State, msg: ServerMessage, at: number): State {
   if (msg.type === "session") return session(s, msg.payload, msg.turn);
+  const before = s;
   if (msg.turn !== undefined) {
     if (msg.turn < s.turn) return s; // a stale turn: its reply was superseded
     if (msg.turn > s.turn || turnStarts.has(msg.type)) {
@@ -210,7 +236,7 @@ function onServer(s: State, msg: ServerMessage, at: number): State {
   }
   switch (msg.type) {
     case "chat_start":
-      return s;
+      return chatStart(s, before, msg.turn ?? s.turn, msg.payload.text ?? "", msg.payload.screen ?? "");
     case "chat_chunk":
       return chunk(s, msg.turn ?? s.turn, msg.payload.text ?? "", msg.payload.done === true, at);
     case "tool_result":
@@ -232,6 +258,15 @@ function onServer(s: State, msg: ServerMessage, at: number): State {
       return modeSwitch(s, msg.turn ?? s.turn, msg.payload.mode, msg.payload.persona);
     case "chat_cleared":
       return { ...s, messages: welcome(s.mode, s.nextId), nextId: s.nextId + 1, failure: null, announcedUpTo: 0 };
+    case "tab_selected":
+      // Any screen's choice: every screen of the session shows that tab. The settings tab opens
+      // this screen's settings panel instead, so another screen's choice of it is not followed.
+      if (s.mode?.id !== msg.payload.mode_id || !msg.payload.tab_id || msg.payload.tab_id === modes.settingsTab) return s;
+      return selectTab(s, msg.payload.tab_id);
+    case "tab_content":
+      return tabContent(s, msg.payload.mode_id, msg.payload.tab_id, msg.payload.tool_results ?? []);
+    case "tab_error":
+      return tabError(s, msg.payload.mode_id, msg.payload.tab_id, msg.payload.error, msg.payload.retryable);
     case "pong":
       return s;
     case "error":
@@ -263,11 +298,7 @@ function finishStreaming(s: State, turn: number): State {
   return { ...s, messages };
 }
 
-function session(
-  s: State,
-  p: { id: string; mode: Mode; persona: Persona | null; provider: string; history?: HistoryEntry[] | null },
-  turn: number | undefined,
-): State {
+function session(s: State, p: SessionPayload, turn: number | undefined): State {
   const sameMode = s.mode !== null && p.mode !== null && s.mode.id === p.mode.id;
   let nextId = s.nextId;
   // Tool-call-only assistant turns have no text to show.
@@ -276,9 +307,11 @@ function session(
     history.length > 0
       ? history.map((h) => ({ id: nextId++, role: h.role, text: h.content, streaming: false, turn: 0 }))
       : welcome(p.mode, nextId++);
-  return {
+  const activeTab = p.active_tab || firstTab(p.mode);
+  let next: State = {
     ...s,
     sessionId: p.id,
+    screen: p.screen || null,
     provider: p.provider,
     mode: p.mode,
     persona: p.persona,
@@ -292,11 +325,46 @@ function session(
     generating: null,
     failure: null,
     charts: sameMode ? s.charts : [],
+    chartsTab: sameMode ? s.chartsTab : null,
     metrics: sameMode ? s.metrics : null,
-    activeTab: sameMode ? s.activeTab : firstTab(p.mode),
+    activeTab,
     tabLoading: false,
+    tabContent: sameMode ? s.tabContent : {},
+    tabPending: null,
+    tabFailure: null,
     announcedUpTo: 0,
   };
+  // A reconnect keeps the charts it showed unless they were another tab's.
+  if (next.chartsTab !== null && next.chartsTab !== activeTab) next = { ...next, charts: [], chartsTab: null };
+  if (p.live && p.live.turn > 0) next = liveTurn(next, p.live);
+  const cached = activeTab === null ? undefined : next.tabContent[activeTab];
+  if (next.charts.length === 0 && cached && activeTab !== null) next = applyTab(next, activeTab, cached);
+  return next;
+}
+
+// liveTurn restores the turn in flight when this screen joined: the user's message, the reply so
+// far, its charts and the spinner. The rest of the turn follows as ordinary messages.
+function liveTurn(s: State, live: LiveTurn): State {
+  let nextId = s.nextId;
+  const messages = s.messages.slice();
+  const last = messages[messages.length - 1];
+  // The history may already end with this turn's message.
+  if (live.text && !(last?.role === "user" && last.text === live.text)) {
+    messages.push({ id: nextId++, role: "user", text: live.text, streaming: false, turn: live.turn });
+  }
+  if (live.reply) messages.push({ id: nextId++, role: "assistant", text: live.reply, streaming: true, turn: live.turn });
+  let next: State = {
+    ...s,
+    messages,
+    nextId,
+    turn: Math.max(s.turn, live.turn),
+    inFlight: true,
+    awaitingFirstToken: live.reply === "",
+    lastUserText: live.text || s.lastUserText,
+    generating: typeof live.generating === "string" ? live.generating : null,
+  };
+  for (const r of live.tool_results ?? []) next = toolResult(next, live.turn, r, null);
+  return next;
 }
 
 function welcome(mode: Mode | null, id: number): ChatMessage[] {
@@ -359,7 +427,9 @@ function announce(s: State, text: string, done: boolean): State {
   return { ...s, announcement: { id: s.announcement.id + 1, text: f.text }, announcedUpTo: done ? 0 : f.upTo };
 }
 
-function toolResult(s: State, turn: number, r: ToolResult, at: number): State {
+// toolResult applies a turn's show_chart or show_metrics; `at` (null for a restored turn) starts
+// the tool-to-chart clock.
+function toolResult(s: State, turn: number, r: ToolResult, at: number | null): State {
   if (r.tool === "show_chart") {
     const chart = asChart(r.result);
     if (!chart) return s;
@@ -368,9 +438,10 @@ function toolResult(s: State, turn: number, r: ToolResult, at: number): State {
       ...s,
       charts,
       chartsTurn: turn,
+      chartsTab: null,
       chartsVersion: s.chartsVersion + 1,
       tabLoading: false,
-      latency: { ...s.latency, toolAt: at },
+      latency: at === null ? s.latency : { ...s.latency, toolAt: at },
     };
   }
   if (r.tool === "show_metrics") {
@@ -391,33 +462,114 @@ function modeSwitch(s: State, turn: number, mode: Mode, persona: Persona | null)
     messages: [],
     charts: [],
     chartsTurn: 0,
+    chartsTab: null,
     chartsVersion: s.chartsVersion + 1,
     metrics: null,
     activeTab: firstTab(mode),
     tabLoading: false,
+    // Tab contents belong to a mode: the server prefetches the new one's.
+    tabContent: {},
+    tabPending: null,
+    tabFailure: null,
     failure: null,
     announcement: { id: s.announcement.id + 1, text: `Now showing ${mode.company_name}.` },
   };
 }
 
 function serverError(s: State, error: string, retryable: boolean | undefined): State {
-  if (!s.pendingSend) return { ...s, notice: error };
-  // The server refused the chat we just sent (rate limit, too long): that send failed. The server
-  // says whether a retry can work; without that word, only a rate limit is worth retrying.
-  retryable ??= /too many|rate limit|try again/i.test(error);
-  return {
+  if (s.pendingSend) {
+    // The server refused the chat we just sent (rate limit, too long): that send failed.
+    return {
+      ...s,
+      pendingSend: false,
+      inFlight: false,
+      awaitingFirstToken: false,
+      generating: null,
+      failure: { text: error, retryable: retryable === true },
+      latency: { ...s.latency, sentAt: null },
+    };
+  }
+  if (s.tabPending !== null) {
+    // The server refused the tab we asked for (a rate limit, an unknown tab).
+    const tabId = s.tabPending;
+    return {
+      ...s,
+      tabPending: null,
+      tabLoading: s.activeTab === tabId ? false : s.tabLoading,
+      tabFailure: { tabId, text: error, retryable: retryable === true },
+    };
+  }
+  return { ...s, notice: error };
+}
+
+function chatStart(s: State, before: State, turn: number, text: string, screen: string): State {
+  // Our own message is on screen since we sent it; another screen's is shown now.
+  if (screen === "" || screen === s.screen || text === "") return s;
+  const next: State = {
     ...s,
-    pendingSend: false,
-    inFlight: false,
-    awaitingFirstToken: false,
-    generating: null,
-    failure: { text: error, retryable },
-    latency: { ...s.latency, sentAt: null },
+    // A chat this screen sent is still waiting for its own start.
+    pendingSend: before.pendingSend,
+    lastUserText: before.pendingSend ? s.lastUserText : text,
+    generating: s.generating ?? (isPrestoCommand(text) ? "" : null),
+    // A new turn (another screen's Retry, say) ends the failure shown for the last one.
+    failure: before.pendingSend ? s.failure : null,
   };
+  const last = [...s.messages].reverse().find((m) => m.role === "user" || !m.welcome);
+  // A Retry of a failed turn sends the same text again: its bubble is already there.
+  if (last?.role === "user" && last.text === text) return next;
+  const bubble: ChatMessage = { id: s.nextId, role: "user", text, streaming: false, turn };
+  // This turn's first chunk may have come before its start: the question goes above the answer.
+  const at = s.messages.findIndex((m) => m.turn === turn && m.role === "assistant");
+  const messages = s.messages.slice();
+  messages.splice(at < 0 ? messages.length : at, 0, bubble);
+  return { ...next, messages, nextId: s.nextId + 1 };
+}
+
+// selectTab shows a tab asked for by any screen: its content at once when the server sent it
+// already, else a loading state until its tab_content or tab_error.
+function selectTab(s: State, tabId: string): State {
+  const next: State = { ...s, activeTab: tabId, tabFailure: null };
+  const cached = s.tabContent[tabId];
+  if (cached) return applyTab(next, tabId, cached);
+  return { ...next, tabLoading: true };
 }
 
 function tabContent(s: State, modeId: string, tabId: string, results: ToolResult[]): State {
-  if (s.mode?.id !== modeId || s.activeTab !== tabId) return s; // the user moved on
+  if (s.mode?.id !== modeId || !tabId) return s; // an old mode's: dropped
+  let next: State = {
+    ...s,
+    tabContent: { ...s.tabContent, [tabId]: results },
+    tabPending: s.tabPending === tabId ? null : s.tabPending,
+  };
+  if (s.activeTab !== tabId) return next;
+  if (s.tabLoading) return applyTab(next, tabId, results);
+  // Content that came by itself (a prefetch) fills an empty dashboard, or refreshes the tab shown,
+  // but never replaces a chart the user asked for.
+  if (s.charts.length === 0 || s.chartsTab === tabId) next = applyTab(next, tabId, results);
+  return next;
+}
+
+function tabError(s: State, modeId: string, tabId: string, error: string, retryable: boolean): State {
+  if (s.mode?.id !== modeId || !tabId) return s;
+  const pending = s.tabPending === tabId ? null : s.tabPending;
+  // Only the active tab's failure matters, and not while its content is on screen.
+  if (s.activeTab !== tabId || s.chartsTab === tabId) return { ...s, tabPending: pending };
+  return {
+    ...s,
+    tabPending: pending,
+    tabLoading: false,
+    tabFailure: { tabId, text: error || "This tab could not be loaded.", retryable: retryable === true },
+  };
+}
+
+function sameResults(a: ToolResult[] | null, b: ToolResult[]): boolean {
+  return a !== null && (a === b || JSON.stringify(a) === JSON.stringify(b));
+}
+
+// applyTab puts a tab's charts and metrics on the dashboard.
+function applyTab(s: State, tabId: string, results: ToolResult[]): State {
+  // The same content again (the server's answer to a click the cache already showed): no redraw.
+  if (s.chartsTab === tabId && sameResults(s.chartsFrom, results)) return s.tabLoading ? { ...s, tabLoading: false } : s;
   const charts: ChartSpec[] = [];
   let metrics = s.metrics;
   for (const r of results) {
@@ -430,9 +582,11 @@ function tabContent(s: State, modeId: string, tabId: string, results: ToolResult
   }
   return {
     ...s,
-    charts: charts.length > 0 ? charts.slice(0, MaxCharts) : s.charts,
+    charts: charts.slice(0, MaxCharts),
     chartsTurn: -1,
-    chartsVersion: charts.length > 0 ? s.chartsVersion + 1 : s.chartsVersion,
+    chartsTab: tabId,
+    chartsFrom: results,
+    chartsVersion: s.chartsVersion + 1,
     metrics,
     tabLoading: false,
   };

@@ -1,108 +1,15 @@
-// One chart of the visualization area. Chart.js is tree-shaken: only the controllers, elements
-// and scales used here are registered.
+// One chart of the visualization area: a canvas Chart.js draws on (its code loads lazily, see
+// loadCharts) and a visually hidden table of the numbers, there at once.
 import { useEffect, useRef } from "preact/hooks";
-import {
-  ArcElement,
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Filler,
-  Legend,
-  LineController,
-  LineElement,
-  LinearScale,
-  PieController,
-  PointElement,
-  Tooltip,
-} from "chart.js";
-import type { ChartConfiguration, Plugin } from "chart.js";
-import { palette, toChartData } from "../chartdata";
-import { formatTick, formatValue, isMoneyChart } from "../format";
+import { formatValue, isMoneyChart } from "../format";
 import type { ChartSpec, Theme } from "../protocol";
-import { withAlpha } from "../theme";
-
-Chart.register(
-  ArcElement,
-  BarController,
-  BarElement,
-  CategoryScale,
-  Filler,
-  Legend,
-  LineController,
-  LineElement,
-  LinearScale,
-  PieController,
-  PointElement,
-  Tooltip,
-);
+import { loadCharts } from "../charts";
 
 interface Props {
   spec: ChartSpec;
   theme: Theme;
   /** onDrawn is called once, after the chart's first frame is on screen. */
   onDrawn: () => void;
-}
-
-function config(spec: ChartSpec, theme: Theme, drawn: Plugin): ChartConfiguration {
-  const money = isMoneyChart(spec);
-  const { labels, series } = toChartData(spec);
-  const pie = spec.chart_type === "pie";
-  const colours = palette(theme.primary, theme.secondary, pie ? labels.length : series.length);
-  const multi = series.length > 1 || pie;
-  const datasets = series.map((s, i) => {
-    const c = colours[i % colours.length]!;
-    if (pie) return { label: s.name || spec.title, data: s.values, backgroundColor: colours, borderColor: theme.surface, borderWidth: 2 };
-    if (spec.chart_type === "bar") return { label: s.name || spec.title, data: s.values, backgroundColor: c, borderRadius: 6, maxBarThickness: 48 };
-    return {
-      label: s.name || spec.title,
-      data: s.values,
-      borderColor: c,
-      backgroundColor: withAlpha(c, spec.chart_type === "area" ? 0.18 : 0.1),
-      fill: spec.chart_type === "area" ? "origin" : false,
-      // Monotone curves never overshoot the data: a smooth line must not invent a higher peak.
-      cubicInterpolationMode: "monotone",
-      pointRadius: 3,
-      pointHoverRadius: 5,
-      spanGaps: true,
-    };
-  });
-  const grid = withAlpha(theme.text_muted, 0.15);
-  return {
-    type: pie ? "pie" : spec.chart_type === "bar" ? "bar" : "line",
-    data: { labels, datasets } as ChartConfiguration["data"],
-    plugins: [drawn],
-    options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: { duration: 700, easing: "easeOutQuart" },
-      color: theme.text_muted,
-      font: { family: "inherit" },
-      plugins: {
-        legend: { display: multi, position: pie ? "right" : "bottom", labels: { color: theme.text, boxWidth: 12, usePointStyle: true } },
-        tooltip: {
-          callbacks: {
-            label: (ctx) => {
-              const v = typeof ctx.parsed === "number" ? ctx.parsed : (ctx.parsed as { y: number }).y;
-              const name = pie ? String(ctx.label) : ctx.dataset.label;
-              return `${name}: ${formatValue(v, money)}`;
-            },
-          },
-        },
-      },
-      scales: pie
-        ? {}
-        : {
-            x: { grid: { display: false }, ticks: { color: theme.text_muted } },
-            y: {
-              beginAtZero: spec.chart_type === "bar" || spec.chart_type === "area",
-              grid: { color: grid },
-              border: { display: false },
-              ticks: { color: theme.text_muted, callback: (v) => formatTick(Number(v), money) },
-            },
-          },
-    },
-  } as ChartConfiguration;
 }
 
 /** ChartView draws one chart and a visually hidden table of its numbers for screen readers. */
@@ -112,20 +19,22 @@ export function ChartView({ spec, theme, onDrawn }: Props) {
   drawnRef.current = onDrawn;
 
   useEffect(() => {
-    if (!canvas.current) return;
-    let reported = false;
-    const drawn: Plugin = {
-      id: "presto-drawn",
-      // afterDraw runs on every frame, the first one included; afterRender would wait for the
-      // entry animation to finish.
-      afterDraw: () => {
-        if (reported) return;
-        reported = true;
-        drawnRef.current();
+    const el = canvas.current;
+    if (!el) return;
+    let destroy: (() => void) | null = null;
+    let live = true;
+    loadCharts().then(
+      ({ drawChart }) => {
+        if (live) destroy = drawChart(el, spec, theme, () => drawnRef.current());
       },
+      // The chunk failed to load (a deploy replaced it, the network dropped): the table of
+      // numbers stays readable and the next chart tries again.
+      () => undefined,
+    );
+    return () => {
+      live = false;
+      destroy?.();
     };
-    const chart = new Chart(canvas.current, config(spec, theme, drawn));
-    return () => chart.destroy();
   }, [spec, theme]);
 
   const money = isMoneyChart(spec);

@@ -37,7 +37,12 @@ export function Dashboard({ app, state: s, onSettings }: { app: App; state: Stat
           <>
             {!home ? <Metrics metrics={metrics} /> : null}
             <div class="dash-grid">
-              <Visuals state={s} onDrawn={() => app.chartDrawn()} />
+              <Visuals
+                state={s}
+                onDrawn={() => app.chartDrawn()}
+                onRetryTab={(id) => app.selectTab(id)}
+                onDismissTabFailure={() => app.dismissTabFailure()}
+              />
               {!home && s.persona ? <PersonaCard persona={s.persona} /> : null}
             </div>
           </>
@@ -46,7 +51,7 @@ export function Dashboard({ app, state: s, onSettings }: { app: App; state: Stat
       <Tabs
         tabs={mode.tabs ?? []}
         active={s.activeTab}
-        onSelect={(t) => (t.id === modes.settingsTab ? onSettings() : app.selectTab(t))}
+        onSelect={(t) => (t.id === modes.settingsTab ? onSettings() : app.selectTab(t.id))}
       />
     </section>
   );

@@ -21,7 +21,7 @@ export function Page({ app }: { app: App }) {
         <Dashboard app={app} state={s} onSettings={() => setSettingsOpen(true)} />
       </main>
       {s.generating !== null ? <Spinner industry={s.generating} /> : null}
-      <Settings app={app} open={settingsOpen} currentMode={s.mode?.id ?? ""} onClose={() => setSettingsOpen(false)} />
+      <Settings app={app} open={settingsOpen} currentMode={s.mode?.id ?? ""} sessionId={s.sessionId} onClose={() => setSettingsOpen(false)} />
     </div>
   );
 }

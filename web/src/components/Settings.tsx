@@ -1,19 +1,22 @@
-// The settings panel: pick any known mode (by the magic words, as a presenter would say them) and
-// the assistant's voice. A native <dialog> traps focus and closes on Escape.
+// The settings panel: pick any known mode (by the magic words, as a presenter would say them), the
+// assistant's voice, and open this session on another screen. A native <dialog> traps focus and
+// closes on Escape.
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { App } from "../app";
 import { getVoicePreference, listModes, setVoicePreference } from "../api";
 import type { ModeSummary, VoicePreference } from "../api";
 import { Icon } from "../icons";
+import { ShareSession } from "./ShareSession";
 
 interface Props {
   app: App;
   open: boolean;
   currentMode: string;
+  sessionId: string | null;
   onClose: () => void;
 }
 
-export function Settings({ app, open, currentMode, onClose }: Props) {
+export function Settings({ app, open, currentMode, sessionId, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [modeList, setModeList] = useState<ModeSummary[] | null>(null);
   const [voice, setVoice] = useState<VoicePreference | null>(null);
@@ -107,6 +110,7 @@ export function Settings({ app, open, currentMode, onClose }: Props) {
         </label>
         <p class="muted small">{saved ? "Saved." : "Used when voice conversations arrive in a later release."}</p>
       </section>
+      <ShareSession sessionId={sessionId} open={open} />
       {error ? (
         <p class="chat-error" role="alert">
           {error}

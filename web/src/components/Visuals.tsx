@@ -1,11 +1,29 @@
-// The fixed-height visualization area where show_chart results animate in.
+// The fixed-height visualization area where show_chart results animate in, with the active tab's
+// loading state and, when a tab could not be filled, why (and Retry when the server says it may
+// work).
 import type { State } from "../state";
+import { Icon } from "../icons";
 import { ChartView } from "./ChartView";
 
-export function Visuals({ state: s, onDrawn }: { state: State; onDrawn: () => void }) {
+interface Props {
+  state: State;
+  onDrawn: () => void;
+  onRetryTab: (tabId: string) => void;
+  onDismissTabFailure: () => void;
+}
+
+export function Visuals({ state: s, onDrawn, onRetryTab, onDismissTabFailure }: Props) {
   const theme = s.mode?.theme;
+  const failure = s.tabFailure;
+  const label = failure ? (s.mode?.tabs ?? []).find((t) => t.id === failure.tabId)?.label ?? failure.tabId : "";
   return (
-    <div class={`visuals card-soft n-${s.charts.length}`} aria-busy={s.tabLoading} aria-label="Charts" role="region">
+    <div
+      class={`visuals card-soft n-${s.charts.length} ${s.tabLoading && s.charts.length > 0 ? "is-loading" : ""}`}
+      aria-busy={s.tabLoading}
+      data-charts-tab={s.chartsTab ?? ""}
+      aria-label="Charts"
+      role="region"
+    >
       {s.charts.length === 0 || !theme ? (
         <div class="visuals-empty">
           {s.tabLoading ? (
@@ -21,6 +39,24 @@ export function Visuals({ state: s, onDrawn }: { state: State; onDrawn: () => vo
           </div>
         ))
       )}
+      {failure ? (
+        <div class="tab-notice chat-notice" role="alert" data-testid="tab-notice" data-tab-id={failure.tabId}>
+          <span>
+            {label}: {failure.text}
+          </span>
+          <span class="tab-notice-actions">
+            {failure.retryable ? (
+              <button type="button" class="btn btn-small" data-testid="tab-retry" onClick={() => onRetryTab(failure.tabId)} disabled={s.connection !== "open"}>
+                <Icon name="refresh" size={16} />
+                <span>Retry</span>
+              </button>
+            ) : null}
+            <button type="button" class="btn-icon" aria-label="Dismiss" onClick={onDismissTabFailure}>
+              <Icon name="close" size={14} />
+            </button>
+          </span>
+        </div>
+      ) : null}
     </div>
   );
 }
