@@ -27,7 +27,7 @@ export function ChatPanel({ app, state: s }: { app: App; state: State }) {
         </div>
         <button type="button" class="btn btn-ghost" data-testid="new-chat" onClick={() => app.newConversation()} disabled={s.connection !== "open"}>
           <Icon name="plus" size={18} />
-          <span>New conversation</span>
+          <span class="btn-label">New conversation</span>
         </button>
       </div>
       <div class="chat-list" ref={list} role="log" aria-label="Conversation" aria-live="off">

@@ -34,7 +34,7 @@ export function TopBar({ state: s, onSettings }: { state: State; onSettings: () 
         </span>
         <button type="button" class="btn btn-ghost" data-testid="settings" onClick={onSettings} aria-haspopup="dialog">
           <Icon name="settings" size={18} />
-          <span>Settings</span>
+          <span class="btn-label">Settings</span>
         </button>
       </div>
     </header>

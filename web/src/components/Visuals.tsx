@@ -18,7 +18,7 @@ export function Visuals({ state: s, onDrawn, onRetryTab, onDismissTabFailure }: 
   const label = failure ? (s.mode?.tabs ?? []).find((t) => t.id === failure.tabId)?.label ?? failure.tabId : "";
   return (
     <div
-      class={`visuals card-soft n-${s.charts.length} ${s.tabLoading && s.charts.length > 0 ? "is-loading" : ""}`}
+      class={`visuals card-soft n-${s.charts.length} ${s.tabLoading && s.charts.length > 0 ? "is-loading" : ""} ${s.tabFailure && s.chartsTab !== null && s.chartsTab !== s.activeTab ? "is-stale" : ""}`}
       aria-busy={s.tabLoading}
       data-charts-tab={s.chartsTab ?? ""}
       aria-label="Charts"
