@@ -36,23 +36,37 @@ type Tool struct {
 	Parameters  map[string]any `json:"parameters"`
 }
 
-// Request is one streamed turn.
+// Purpose says what a streamed request is for.
+type Purpose string
+
+// The purposes of a streamed request.
+const (
+	ForChat Purpose = "chat" // a user's chat turn
+	ForTab  Purpose = "tab"  // the charts and metrics of one dashboard tab
+)
+
+// Request is one streamed call. System and Messages are what a network model reads; For, Mode,
+// Persona and Tab say the same facts in typed form, for the offline provider, which answers from
+// them and never reads our own prompt text back.
 type Request struct {
+	For      Purpose
 	System   string
 	Messages []message.Message
 	Tools    []Tool
-	// Mode and Persona are what System was written from. Network providers ignore them (the prompt
-	// carries the same facts as text); the offline provider answers from them.
-	Mode    *modes.Mode
-	Persona *persona.Persona
+	Mode     *modes.Mode      // the mode the call answers in
+	Persona  *persona.Persona // the customer the answer is about
+	Tab      *modes.Tab       // For == ForTab: the tab to fill
 }
 
-// StructuredRequest asks for one JSON object following a schema.
+// StructuredRequest asks for one JSON object following a schema: a mode generation, for now.
+// Industry and CompanyName are what User was written from, for the offline provider.
 type StructuredRequest struct {
-	System     string
-	User       string
-	SchemaName string         // e.g. "mode_config"
-	Schema     map[string]any // a JSON schema object (strict: every property required)
+	System      string
+	User        string
+	SchemaName  string         // e.g. "mode_config"
+	Schema      map[string]any // a JSON schema object (strict: every property required)
+	Industry    string
+	CompanyName string
 }
 
 // Event is one step of a streamed turn; exactly one field is set.

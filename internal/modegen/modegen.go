@@ -32,10 +32,12 @@ func Generate(ctx context.Context, p llm.Provider, industry, companyName string)
 		return modes.Mode{}, &Error{Industry: industry, Reason: "no industry was given", Err: errors.New("empty industry")}
 	}
 	raw, err := p.Structured(ctx, llm.StructuredRequest{
-		System:     systemPrompt,
-		User:       userPrompt(industry, companyName),
-		SchemaName: modes.ConfigSchemaName,
-		Schema:     modes.ConfigSchema(),
+		System:      systemPrompt,
+		User:        userPrompt(industry, companyName),
+		SchemaName:  modes.ConfigSchemaName,
+		Schema:      modes.ConfigSchema(),
+		Industry:    industry,
+		CompanyName: companyName,
 	})
 	if err != nil {
 		return modes.Mode{}, &Error{Industry: industry, Reason: llm.AsError(err).Message, Err: fmt.Errorf("structured call: %w", err)}

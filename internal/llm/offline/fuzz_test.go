@@ -55,7 +55,7 @@ func BenchmarkStream(b *testing.B) {
 // BenchmarkModeConfig measures one generated mode config.
 func BenchmarkModeConfig(b *testing.B) {
 	prov := New()
-	req := llm.StructuredRequest{SchemaName: modeConfigSchema, User: "Industry: quantum computing lab\nCompany name: "}
+	req := llm.StructuredRequest{SchemaName: modeConfigSchema, Industry: "quantum computing lab"}
 	for b.Loop() {
 		if _, err := prov.Structured(context.Background(), req); err != nil {
 			b.Fatal(err)

@@ -14,13 +14,12 @@ import (
 // modeConfigSchema is the one structured-output schema the offline assistant fills.
 const modeConfigSchema = modes.ConfigSchemaName
 
-// buildModeConfig invents a mode for the industry named in user, whose first two lines are
-// "Industry: <industry>" and "Company name: <name or empty>". The same input always gives the same
-// config: every choice is a hash of the industry.
-func buildModeConfig(user string) (modes.Config, error) {
-	industry, company, err := parseModeRequest(user)
-	if err != nil {
-		return modes.Config{}, err
+// buildModeConfig invents a mode for industry. The same input always gives the same config: every
+// choice is a hash of the industry.
+func buildModeConfig(industry, company string) (modes.Config, error) {
+	industry, company = strings.TrimSpace(industry), strings.TrimSpace(company)
+	if industry == "" {
+		return modes.Config{}, errors.New("mode request: the industry is empty")
 	}
 	clean := clip(modes.StripPresto(industry), maxNameRunes)
 	if clean == "" {
@@ -50,31 +49,6 @@ func buildModeConfig(user string) (modes.Config, error) {
 	}, nil
 }
 
-// parseModeRequest reads the first two lines of a mode_config request.
-func parseModeRequest(user string) (industry, company string, err error) {
-	lines := strings.SplitN(strings.ReplaceAll(user, "\r\n", "\n"), "\n", 3)
-	industry, ok := field(lines[0], "industry:")
-	if !ok {
-		return "", "", errors.New(`mode request: the first line must be "Industry: <industry>"`)
-	}
-	if industry == "" {
-		return "", "", errors.New("mode request: the industry is empty")
-	}
-	if len(lines) > 1 {
-		company, _ = field(lines[1], "company name:")
-	}
-	return industry, company, nil
-}
-
-func field(line, key string) (string, bool) {
-	line = strings.TrimSpace(line)
-	if len(line) < len(key) || !strings.EqualFold(line[:len(key)], key) {
-		return "", false
-	}
-	return strings.TrimSpace(line[len(key):]), true
-}
-
-// profileFor picks the profile of the industry's first word that one knows, or the fallback.
 func profileFor(industry string) (profile, bool) {
 	for _, w := range tokens(industry) {
 		for _, p := range profiles {

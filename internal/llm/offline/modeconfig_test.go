@@ -13,13 +13,14 @@ import (
 	"presto/internal/modes"
 )
 
-func structured(t *testing.T, user string) (modes.Config, json.RawMessage) {
+func structured(t *testing.T, industry, company string) (modes.Config, json.RawMessage) {
 	t.Helper()
 	raw, err := New().Structured(context.Background(), llm.StructuredRequest{
-		System: "Invent a mode.", User: user, SchemaName: modes.ConfigSchemaName, Schema: modes.ConfigSchema(),
+		System: "Invent a mode.", User: "Make it look real.", SchemaName: modes.ConfigSchemaName, Schema: modes.ConfigSchema(),
+		Industry: industry, CompanyName: company,
 	})
 	if err != nil {
-		t.Fatalf("Structured(%q): %v", user, err)
+		t.Fatalf("Structured(%q, %q): %v", industry, company, err)
 	}
 	var cfg modes.Config
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
@@ -42,7 +43,7 @@ func TestModeConfigForManyIndustries(t *testing.T) {
 	seenColours := map[string]bool{}
 	for _, industry := range industries {
 		t.Run(industry, func(t *testing.T) {
-			cfg, raw := structured(t, "Industry: "+industry+"\nCompany name: \nMake it look real.")
+			cfg, raw := structured(t, industry, "")
 			if err := cfg.Validate(); err != nil {
 				t.Fatalf("Validate: %v\n%s", err, raw)
 			}
@@ -67,7 +68,7 @@ func TestModeConfigForManyIndustries(t *testing.T) {
 			if !strings.Contains(cfg.WelcomeMessage, cfg.CompanyName) {
 				t.Errorf("welcome %q does not name %q", cfg.WelcomeMessage, cfg.CompanyName)
 			}
-			_, again := structured(t, "Industry: "+industry+"\nCompany name: \nMake it look real.")
+			_, again := structured(t, industry, "")
 			if string(again) != string(raw) {
 				t.Errorf("not deterministic:\n%s\n%s", raw, again)
 			}
@@ -80,21 +81,22 @@ func TestModeConfigForManyIndustries(t *testing.T) {
 
 func TestModeConfigNames(t *testing.T) {
 	tests := []struct {
-		user        string
+		in          string // the industry asked for
+		name        string // the company name asked for
 		company     string // exact, or "" to only check it is invented
 		industry    string
 		notContains string
 	}{
-		{"Industry: pet store\nCompany name: Paws & Claws", "Paws & Claws", "Pet Store", ""},
-		{"Industry: coffee shop\nCompany name: Bean There", "Bean There", "Coffee Shop", ""},
-		{"Industry: Acme Rockets\nCompany name:", "Acme Rockets", "Acme Rockets", ""},
-		{"industry:  airline \r\ncompany name:   ", "", "Airline", ""},
-		{"Industry: presto bakery\nCompany name: Presto-Change-O", "", "Bakery", "presto"},
-		{"Industry: hardware store\nCompany name: ", "", "Hardware Store", ""},
+		{"pet store", "Paws & Claws", "Paws & Claws", "Pet Store", ""},
+		{"coffee shop", "Bean There", "Bean There", "Coffee Shop", ""},
+		{"Acme Rockets", "", "Acme Rockets", "Acme Rockets", ""},
+		{"  airline ", "   ", "", "Airline", ""},
+		{"presto bakery", "Presto-Change-O", "", "Bakery", "presto"},
+		{"hardware store", " ", "", "Hardware Store", ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.user, func(t *testing.T) {
-			cfg, _ := structured(t, tt.user)
+		t.Run(tt.in, func(t *testing.T) {
+			cfg, _ := structured(t, tt.in, tt.name)
 			if err := cfg.Validate(); err != nil {
 				t.Fatal(err)
 			}
@@ -119,9 +121,9 @@ func TestStructuredRejects(t *testing.T) {
 		name string
 		req  llm.StructuredRequest
 	}{
-		{"other schema", llm.StructuredRequest{SchemaName: "weather", User: "Industry: bank\nCompany name:"}},
-		{"no industry line", llm.StructuredRequest{SchemaName: modes.ConfigSchemaName, User: "Make a bank"}},
-		{"empty industry", llm.StructuredRequest{SchemaName: modes.ConfigSchemaName, User: "Industry:   \nCompany name: X"}},
+		{"other schema", llm.StructuredRequest{SchemaName: "weather", Industry: "bank"}},
+		{"no industry", llm.StructuredRequest{SchemaName: modes.ConfigSchemaName, User: "Industry: bank"}},
+		{"empty industry", llm.StructuredRequest{SchemaName: modes.ConfigSchemaName, Industry: "   ", CompanyName: "X"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +139,7 @@ func TestStructuredRejects(t *testing.T) {
 func TestStructuredHonoursCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := New().Structured(ctx, llm.StructuredRequest{SchemaName: modes.ConfigSchemaName, User: "Industry: bank"})
+	_, err := New().Structured(ctx, llm.StructuredRequest{SchemaName: modes.ConfigSchemaName, Industry: "bank"})
 	if llm.AsError(err).Kind != llm.KindCanceled {
 		t.Fatalf("err = %v, want canceled", err)
 	}

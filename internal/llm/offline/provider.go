@@ -38,7 +38,7 @@ func (*Provider) Stream(ctx context.Context, req llm.Request, emit func(llm.Even
 }
 
 // Structured builds the JSON object asked for. It knows one schema, "mode_config", which it fills
-// procedurally from the industry and company name in req.User.
+// procedurally from req.Industry and req.CompanyName.
 func (*Provider) Structured(ctx context.Context, req llm.StructuredRequest) (json.RawMessage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, llm.AsError(err)
@@ -49,7 +49,7 @@ func (*Provider) Structured(ctx context.Context, req llm.StructuredRequest) (jso
 			Message: fmt.Sprintf("the offline assistant cannot produce %q objects", req.SchemaName),
 		}
 	}
-	cfg, err := buildModeConfig(req.User)
+	cfg, err := buildModeConfig(req.Industry, req.CompanyName)
 	if err != nil {
 		return nil, &llm.Error{Kind: llm.KindBadRequest, Message: "the mode request is malformed", Err: err}
 	}

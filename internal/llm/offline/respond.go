@@ -2,9 +2,7 @@ package offline
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strings"
 
 	"presto/internal/llm"
 	"presto/internal/message"
@@ -15,6 +13,9 @@ import (
 // respond decides the answer to a request, most specific first: tool results coming back, a tab's
 // content, a mode switch, the home mode's invitation, a question about the persona, small talk.
 func respond(req llm.Request) reply {
+	if req.For == llm.ForTab && req.Tab != nil {
+		return tabReply(req.Persona, req.Tab.Label, req.Tab.ID)
+	}
 	msgs := req.Messages
 	if n := len(msgs); n > 0 && msgs[n-1].Role == message.RoleTool {
 		return afterTools(msgs)
@@ -22,9 +23,6 @@ func respond(req llm.Request) reply {
 	text, ok := lastUser(msgs)
 	if !ok {
 		return say(canDo(req.Mode, req.Persona))
-	}
-	if label, id, ok := parseTab(text); ok {
-		return tabReply(req.Persona, label, id)
 	}
 	if c := parseCommand(text); c.kind != noSwitch {
 		return switchReply(c, offered(req.Tools)[llm.ToolSwitchMode])
@@ -115,20 +113,6 @@ func canDo(m *modes.Mode, p *persona.Persona) string {
 		return prefix + `deductible, out-of-pocket, appointments, prescriptions, claims and your plan. Try "How much of my deductible have I used?"`
 	}
 	return prefix + `your activity, spending breakdown, recent orders and loyalty points. Try "Show my recent orders."`
-}
-
-// tabPrompt is the first line of the chat turn's tab-content request: "Tab: <label> (id <id>)".
-// Instructions for network models may follow on the next lines; the offline assistant needs only
-// the label and id.
-var tabPrompt = regexp.MustCompile(`^Tab:[ \t]*(.*?)[ \t]*(?:\(id[ \t]+([^)]*)\))?[ \t]*$`)
-
-func parseTab(text string) (label, id string, ok bool) {
-	first, _, _ := strings.Cut(text, "\n")
-	m := tabPrompt.FindStringSubmatch(strings.TrimRight(first, "\r"))
-	if m == nil {
-		return "", "", false
-	}
-	return m[1], m[2], true
 }
 
 // tabReply is the best chart or metrics for a tab, chosen by the words of its label and id; a tab
