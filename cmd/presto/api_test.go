@@ -58,33 +58,40 @@ func TestVoicePreference(t *testing.T) {
 	}
 }
 
-func TestTabContent(t *testing.T) {
-	a := startApp(t, nil)
-	status, body := postJSON(t, a.url+"/api/tab-content?session=tab-session-1", `{"tab_id":"accounts","tab_label":"Accounts","mode_id":"banking"}`)
-	if status != 200 {
-		t.Fatalf("tab content: %d %v", status, body)
+// TestTabContentOverHTTP: the HTTP route is a thin adapter over the session's tab request: it
+// answers for the session's current mode only, and the second answer comes from the cache.
+func TestTabContentOverHTTP(t *testing.T) {
+	a := startApp(t, map[string]string{"PRESTO_PREFETCH_TABS": "false"})
+	const url = "/api/tab-content?session=tab-session-1"
+	const body = `{"tab_id":"accounts","tab_label":"Accounts","mode_id":"banking"}`
+	if status, got := postJSON(t, a.url+url, body); status != 409 {
+		t.Fatalf("a tab of a mode the session is not in: %d %v, want 409", status, got)
 	}
-	results := body["tool_results"].([]any)
+	conn, _ := dial(t, a, "?session=tab-session-1")
+	chatTurn(t, conn, "Presto-Change-O, you're a bank")
+
+	status, first := postJSON(t, a.url+url, body)
+	if status != 200 {
+		t.Fatalf("tab content: %d %v", status, first)
+	}
+	results := first["tool_results"].([]any)
 	if len(results) == 0 {
 		t.Fatal("no tool results for the Accounts tab")
 	}
-	first := results[0].(map[string]any)
-	if first["tool"] != "show_chart" && first["tool"] != "show_metrics" {
-		t.Fatalf("tool %v", first["tool"])
+	if tool := results[0].(map[string]any)["tool"]; tool != "show_chart" && tool != "show_metrics" {
+		t.Fatalf("tool %v", tool)
 	}
-	_, again := postJSON(t, a.url+"/api/tab-content?session=tab-session-1", `{"tab_id":"accounts","tab_label":"Accounts","mode_id":"banking"}`)
-	a1, _ := json.Marshal(body)
+	_, again := postJSON(t, a.url+url, body)
+	a1, _ := json.Marshal(first)
 	a2, _ := json.Marshal(again)
 	if !bytes.Equal(a1, a2) {
 		t.Fatalf("cached tab content differs:\n%s\n%s", a1, a2)
 	}
-	for _, bad := range []string{`{"tab_id":"x"}`, `{"tab_id":"../x","tab_label":"X","mode_id":"banking"}`, `not json`} {
-		if status, _ := postJSON(t, a.url+"/api/tab-content", bad); status != 400 {
+	for _, bad := range []string{`{"tab_id":"x"}`, `{"tab_id":"../x","tab_label":"X","mode_id":"banking"}`, `not json`,
+		`{"tab_id":"rockets","mode_id":"banking"}`} {
+		if status, _ := postJSON(t, a.url+url, bad); status != 400 {
 			t.Fatalf("%s: %d, want 400", bad, status)
 		}
-	}
-	if status, body := postJSON(t, a.url+"/api/tab-content", `{"tab_id":"x","tab_label":"X","mode_id":"no-such-mode"}`); status != 404 {
-		t.Fatalf("unknown mode: %d %v, want 404", status, body)
 	}
 }
 

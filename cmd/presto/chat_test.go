@@ -70,6 +70,9 @@ func readTurn(t *testing.T, conn *websocket.Conn) turnLog {
 		if m.Type == "error" {
 			t.Fatalf("error message: %s", m.Payload)
 		}
+		if strings.HasPrefix(m.Type, "tab_") {
+			continue // tab content prefetched after a switch: not part of a turn
+		}
 		if turn == 0 {
 			turn = m.Turn
 		}
@@ -103,9 +106,11 @@ func compress(types []string) []string {
 }
 
 // startWithFakeAzure runs the app against a fake chat-completions server as its Azure endpoint.
+// The tests script every LLM request, so the tab prefetch after a switch is off.
 func startWithFakeAzure(t *testing.T) (*app, *llmtest.Server) {
 	fake := llmtest.NewServer(t)
-	a := startApp(t, map[string]string{"AZURE_PROJECT_ENDPOINT": fake.URL, "AZURE_API_KEY": "test-key", "AZURE_MODEL_DEPLOYMENT": "chat-dep"})
+	a := startApp(t, map[string]string{"AZURE_PROJECT_ENDPOINT": fake.URL, "AZURE_API_KEY": "test-key",
+		"AZURE_MODEL_DEPLOYMENT": "chat-dep", "PRESTO_PREFETCH_TABS": "false"})
 	return a, fake
 }
 

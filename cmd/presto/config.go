@@ -45,6 +45,7 @@ type Config struct {
 	ChatsPerMinute     int           // PRESTO_CHATS_PER_MINUTE, per session
 	MaxConcurrentLLM   int           // PRESTO_MAX_CONCURRENT_LLM, whole process
 	TurnTimeout        time.Duration // PRESTO_TURN_TIMEOUT
+	PrefetchTabs       bool          // PRESTO_PREFETCH_TABS: fill every tab after a switch (one LLM call each)
 	ShutdownTimeout    time.Duration
 	ResponseCacheTTL   time.Duration
 	ResponseCacheItems int
@@ -111,6 +112,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	c.ChatsPerMinute = intVar(env, "PRESTO_CHATS_PER_MINUTE", 20, bad)
 	c.MaxConcurrentLLM = intVar(env, "PRESTO_MAX_CONCURRENT_LLM", 32, bad)
 	c.TurnTimeout = durationVar(env, "PRESTO_TURN_TIMEOUT", 90*time.Second, bad)
+	c.PrefetchTabs = boolVar(env, "PRESTO_PREFETCH_TABS", true, bad)
 	if err := c.LogLevel.UnmarshalText([]byte(or(env.get("LOG_LEVEL"), "info"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error, got %q", env.get("LOG_LEVEL"))
 	}
@@ -190,6 +192,19 @@ func durationVar(env envLookup, name string, def time.Duration, bad func(string,
 		return def
 	}
 	return d
+}
+
+func boolVar(env envLookup, name string, def bool, bad func(string, string, ...any)) bool {
+	raw := env.get(name)
+	if raw == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(raw)
+	if err != nil {
+		bad(name, "must be true or false, got %q", raw)
+		return def
+	}
+	return b
 }
 
 // or returns the first non-empty value.

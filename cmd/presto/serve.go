@@ -22,6 +22,7 @@ import (
 	"presto/internal/llm/offline"
 	"presto/internal/llm/openaillm"
 	"presto/internal/metrics"
+	"presto/internal/pgrelay"
 	"presto/internal/server"
 	"presto/internal/store"
 	"presto/internal/store/postgres"
@@ -69,9 +70,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	limits.ChatsPerMinute = cfg.ChatsPerMinute
 	limits.MaxConcurrentLLM = cfg.MaxConcurrentLLM
 	limits.TurnTimeout = cfg.TurnTimeout
+	limits.PrefetchTabs = cfg.PrefetchTabs
 	var chats *chat.Service
 	m := metrics.New(provider.Name(), func() int { return chats.LiveSessions() })
 	chats = chat.NewService(provider, st, catalog, limits, logger, m)
+	if pg, ok := st.(*postgres.Store); ok {
+		// Several replicas: events cross them, and a new mode is generated once among them.
+		relay, err := pgrelay.Open(ctx, cfg.DatabaseURL, logger)
+		if err != nil {
+			return fmt.Errorf("PRESTO_DATABASE_URL: %w", err)
+		}
+		defer relay.Close()
+		relay.OnEvent(chats.Deliver)
+		chats.UseRelay(relay)
+		catalog.UseLocker(pg)
+	}
 
 	app := server.New(server.Deps{
 		Logger:         logger,

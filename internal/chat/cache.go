@@ -6,14 +6,12 @@ import (
 	"sync"
 	"time"
 	"unicode"
-
-	"presto/internal/protocol"
 )
 
 // cachedTurn is what a completed turn showed: its text and dashboard results.
 type cachedTurn struct {
 	text    string
-	results []protocol.ToolResultPayload
+	results []ToolResult
 }
 
 // responseCache replays a recent answer to the same question in the same session and mode without

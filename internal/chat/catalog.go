@@ -30,9 +30,21 @@ type Catalog struct {
 	logger   *slog.Logger
 	prebuilt []modes.Mode // built once and shared: every session in a prebuilt mode points here
 
+	locker   Locker // nil on a single replica
+
 	mu       sync.Mutex
 	inFlight map[string]*generation // by mode id: one generation per id at a time
 }
+
+// Locker is a lock shared by every replica, so that a new mode is generated once however many
+// replicas are asked for it at the same time.
+type Locker interface {
+	// Lock waits until it holds key, or ctx ends; unlock gives it back.
+	Lock(ctx context.Context, key string) (unlock func(), err error)
+}
+
+// UseLocker makes generation take l's lock for a mode's id. Call it before serving.
+func (c *Catalog) UseLocker(l Locker) { c.locker = l }
 
 type generation struct {
 	done chan struct{}
@@ -158,6 +170,20 @@ func (c *Catalog) runGeneration(ctx context.Context, g *generation, id, industry
 	}()
 	ctx, cancel := context.WithTimeout(ctx, generationTimeout)
 	defer cancel()
+
+	if c.locker != nil {
+		unlock, err := c.locker.Lock(ctx, "mode:"+id)
+		if err != nil {
+			g.err = fmt.Errorf("lock mode %q: %w", id, err)
+			return
+		}
+		defer unlock()
+		// Another replica may have made it while this one waited.
+		if m, err := c.store.GetMode(ctx, id); err == nil {
+			g.mode = m
+			return
+		}
+	}
 
 	started := time.Now()
 	m, err := modegen.Generate(ctx, c.provider, industry, company)

@@ -87,7 +87,7 @@ func TestConcurrentRequestsGenerateOnce(t *testing.T) {
 	p, fake := fakeProvider(t)
 	// A valid mode_config answer, made by the offline provider, served once and slowly.
 	config, err := offline.New().Structured(context.Background(), llm.StructuredRequest{
-		SchemaName: modes.ConfigSchemaName, User: "Industry: bakery\nCompany name: \n"})
+		SchemaName: modes.ConfigSchemaName, Industry: "bakery"})
 	if err != nil {
 		t.Fatal(err)
 	}

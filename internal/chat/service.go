@@ -1,5 +1,6 @@
 // Package chat runs conversations: one Session per browser session, and one turn per user message,
-// from the text to the LLM stream, the validated tool calls and the events the dashboard draws.
+// from the text to the LLM stream, the validated tool calls and the events every screen of the
+// session draws.
 package chat
 
 import (
@@ -19,13 +20,14 @@ import (
 // Limits keep a public demo from burning its owner's budget.
 type Limits struct {
 	MaxTextChars     int           // longest chat message accepted
-	ChatsPerMinute   int           // per session
+	ChatsPerMinute   int           // per session: chats, and tabs not cached yet
 	MaxConcurrentLLM int           // LLM calls in flight in the whole process
 	SlotWait         time.Duration // how long a turn waits for a free LLM slot before giving up
 	TurnTimeout      time.Duration // deadline of one turn's LLM calls
 	CacheTTL         time.Duration // response cache lifetime
 	CacheItems       int           // response cache bound
 	HistoryMessages  int           // history kept per session
+	PrefetchTabs     bool          // fill every tab in the background after a switch
 }
 
 // DefaultLimits are the limits of PRODUCT.md 3 and 6.
@@ -39,12 +41,18 @@ func DefaultLimits() Limits {
 		CacheTTL:         5 * time.Minute,
 		CacheItems:       2000,
 		HistoryMessages:  20,
+		PrefetchTabs:     true,
 	}
 }
 
-// Service owns the live sessions and what they share: the provider, the store, the mode catalog,
-// the response cache and the global cap on LLM calls.
-type Service struct {
+// Relay carries a session's events to the other replicas. Publish must not block.
+type Relay interface {
+	Publish(sessionID string, event []byte)
+}
+
+// deps is what sessions and their turns share, handed to them rather than reached for through the
+// service.
+type deps struct {
 	provider llm.Provider
 	store    store.Store
 	catalog  *Catalog
@@ -53,6 +61,13 @@ type Service struct {
 	limits   Limits
 	logger   *slog.Logger
 	metrics  *metrics.Metrics // nil records nothing
+	relay    Relay            // nil on a single replica
+}
+
+// Service owns the live sessions and what they share: the provider, the store, the mode catalog,
+// the response cache and the global cap on LLM calls.
+type Service struct {
+	deps *deps
 
 	mu   sync.Mutex
 	live map[string]*Session
@@ -62,20 +77,46 @@ type Service struct {
 // m may be nil.
 func NewService(provider llm.Provider, st store.Store, catalog *Catalog, limits Limits, logger *slog.Logger, m *metrics.Metrics) *Service {
 	return &Service{
-		metrics:  m,
-		provider: provider,
-		store:    st,
-		catalog:  catalog,
-		cache:    newResponseCache(limits.CacheTTL, limits.CacheItems),
-		slots:    make(chan struct{}, limits.MaxConcurrentLLM),
-		limits:   limits,
-		logger:   logger,
-		live:     make(map[string]*Session),
+		deps: &deps{
+			provider: provider,
+			store:    st,
+			catalog:  catalog,
+			cache:    newResponseCache(limits.CacheTTL, limits.CacheItems),
+			slots:    make(chan struct{}, limits.MaxConcurrentLLM),
+			limits:   limits,
+			logger:   logger,
+			metrics:  m,
+		},
+		live: make(map[string]*Session),
+	}
+}
+
+// UseRelay sends every session's events to the other replicas through r, and makes Deliver the
+// way theirs come in. Call it before serving.
+func (s *Service) UseRelay(r Relay) { s.deps.relay = r }
+
+// Deliver hands an event from another replica to the session it belongs to, when that session is
+// open here; otherwise there is no screen to tell, and the store already has what it changed.
+func (s *Service) Deliver(sessionID string, event []byte) {
+	s.mu.Lock()
+	sess := s.live[sessionID]
+	s.mu.Unlock()
+	if sess == nil {
+		return
+	}
+	ev, cancel, err := decodeRelayed(event)
+	switch {
+	case err != nil:
+		s.deps.logger.Warn("relayed event dropped", "err", err)
+	case cancel:
+		sess.stopTurn()
+	default:
+		sess.receive(ev)
 	}
 }
 
 // ProviderName is "azure", "openai" or "offline".
-func (s *Service) ProviderName() string { return s.provider.Name() }
+func (s *Service) ProviderName() string { return s.deps.provider.Name() }
 
 // Open returns the live session for id, restoring it from the store or creating it in the home mode.
 // Every Open is paired with a Release; sockets and requests of the same session share one Session.
@@ -96,6 +137,7 @@ func (s *Service) Open(ctx context.Context, id string) (*Session, error) {
 	defer s.mu.Unlock()
 	if existing, ok := s.live[id]; ok { // another caller loaded it meanwhile
 		existing.refs++
+		sess.stop()
 		return existing, nil
 	}
 	sess.refs = 1
@@ -103,13 +145,15 @@ func (s *Service) Open(ctx context.Context, id string) (*Session, error) {
 	return sess, nil
 }
 
-// Release gives back a session from Open; the last release forgets it (its state is in the store).
+// Release gives back a session from Open. The last release forgets it (its state is in the store)
+// and stops its work in flight: with no screen left, nobody would see it.
 func (s *Service) Release(sess *Session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sess.refs--
 	if sess.refs <= 0 && s.live[sess.id] == sess {
 		delete(s.live, sess.id)
+		sess.stop()
 	}
 }
 
@@ -121,7 +165,7 @@ func (s *Service) LiveSessions() int {
 }
 
 func (s *Service) load(ctx context.Context, id string) (*Session, error) {
-	state, err := s.store.GetSession(ctx, id)
+	state, err := s.deps.store.GetSession(ctx, id)
 	switch {
 	case err == nil:
 	case errors.Is(err, store.ErrNotFound):
@@ -129,30 +173,35 @@ func (s *Service) load(ctx context.Context, id string) (*Session, error) {
 	default:
 		return nil, fmt.Errorf("load session: %w", err)
 	}
-	mode, err := s.catalog.Get(ctx, state.ModeID)
+	mode, err := s.deps.catalog.Get(ctx, state.ModeID)
 	if err != nil {
 		// A mode that vanished (or a corrupt row) must not lock the user out: start at home.
-		s.logger.Warn("session mode unavailable, using home", "session", id, "mode", state.ModeID, "err", err)
-		mode, _ = s.catalog.Get(ctx, modes.HomeID)
+		s.deps.logger.Warn("session mode unavailable, using home", "mode", state.ModeID, "err", err)
+		mode, _ = s.deps.catalog.Get(ctx, modes.HomeID)
 		state.ModeID = mode.ID
 		state.History = nil
 	}
-	return &Session{
+	sessCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	sess := &Session{
 		id:      id,
-		svc:     s,
-		limiter: newRateLimiter(s.limits.ChatsPerMinute, time.Minute),
+		deps:    s.deps,
+		limiter: newRateLimiter(s.deps.limits.ChatsPerMinute, time.Minute),
+		ctx:     sessCtx,
+		stop:    stop,
 		state:   state,
 		mode:    mode,
-	}, nil
+	}
+	sess.tabs.init(sess)
+	return sess, nil
 }
 
 // acquireSlot takes one of the process's LLM call slots, waiting up to the configured time.
-func (s *Service) acquireSlot(ctx context.Context) (release func(), err error) {
-	timer := time.NewTimer(s.limits.SlotWait)
+func (d *deps) acquireSlot(ctx context.Context) (release func(), err error) {
+	timer := time.NewTimer(d.limits.SlotWait)
 	defer timer.Stop()
 	select {
-	case s.slots <- struct{}{}:
-		return func() { <-s.slots }, nil
+	case d.slots <- struct{}{}:
+		return func() { <-d.slots }, nil
 	case <-timer.C:
 		return nil, &llm.Error{Kind: llm.KindRateLimited, Message: "the assistant is busy with other people's questions; try again in a moment", Retryable: true}
 	case <-ctx.Done():

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,20 +12,23 @@ import (
 	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
-	"presto/internal/protocol"
 	"presto/internal/store"
 )
 
-// Send delivers one server message to the client that started a turn. It must not block for long:
-// the websocket writer queues, and drops a client too slow to keep up.
-type Send func(typ string, turn int, payload any)
+// Subscriber receives a session's events, in order. It must not block: a socket queues, and drops
+// itself when it cannot keep up, so a slow screen never delays the others.
+type Subscriber func(Event)
 
-// Session is one browser session: its mode, persona, history and voice, and the turn in flight.
+// Session is one browser session: its mode, persona, history and voice, the turn in flight, and
+// the subscribers (sockets) its events go to. Sockets and requests of one session on one replica
+// share one Session.
 type Session struct {
 	id      string
-	svc     *Service
+	deps    *deps
 	limiter *rateLimiter
-	refs    int // guarded by svc.mu
+	refs    int                // guarded by the service's mutex
+	ctx     context.Context    // ends when the last socket or request lets go of the session
+	stop    context.CancelFunc // ends ctx
 
 	mu       sync.Mutex
 	state    store.Session
@@ -32,17 +36,52 @@ type Session struct {
 	turn     int
 	cancel   context.CancelFunc // cancels the turn in flight
 	turnDone chan struct{}      // closed when the turn in flight has ended
+	tabs     tabWork            // tab requests and the prefetch after a switch
+
+	// events orders publishing: an event reaches every subscriber, and the snapshot a new
+	// subscriber starts from, before the next one. It is never held while waiting on anything.
+	events      sync.Mutex
+	subscribers map[int]Subscriber
+	nextSub     int
+	live        *liveTurn // the turn in flight as the screens have seen it, nil between turns
+	activeTab   string    // the tab last selected in the current mode
 }
 
 // State is a session as the UI restores it (the `session` message and GET /api/state).
 type State struct {
-	ID       string          `json:"id"`
-	Mode     modes.Mode      `json:"mode"`
-	Persona  persona.Persona `json:"persona"`
-	Voice    string          `json:"voice"`
-	History  []ChatLine      `json:"history"`
-	Provider string          `json:"provider"`
-	Turn     int             `json:"-"`
+	ID        string          `json:"id"`
+	Mode      modes.Mode      `json:"mode"`
+	Persona   persona.Persona `json:"persona"`
+	Voice     string          `json:"voice"`
+	History   []ChatLine      `json:"history"`
+	Provider  string          `json:"provider"`
+	ActiveTab string          `json:"active_tab"`
+	Live      *LiveTurn       `json:"live"`
+	Turn      int             `json:"-"`
+}
+
+// LiveTurn is a turn in flight as the screens have seen it so far: a screen that joins mid-turn
+// starts from it and follows the rest of the turn.
+type LiveTurn struct {
+	Turn        int          `json:"turn"`
+	Text        string       `json:"text"`
+	Reply       string       `json:"reply"`
+	ToolResults []ToolResult `json:"tool_results"`
+	Generating  *string      `json:"generating"`
+}
+
+// liveTurn is LiveTurn as it grows: the reply in a builder, since a long answer comes in
+// thousands of deltas.
+type liveTurn struct {
+	LiveTurn
+	reply strings.Builder
+}
+
+func (l *liveTurn) snapshot() *LiveTurn {
+	copied := l.LiveTurn
+	copied.Reply = l.reply.String()
+	copied.ToolResults = slices.Clone(l.ToolResults)
+	return &copied
 }
 
 // ChatLine is one visible line of the conversation.
@@ -56,6 +95,13 @@ func (s *Session) ID() string { return s.id }
 
 // State returns a copy of the session as the UI shows it.
 func (s *Session) State() State {
+	s.events.Lock()
+	defer s.events.Unlock()
+	return s.stateLocked()
+}
+
+// stateLocked is State with s.events held, so that the snapshot and the events after it agree.
+func (s *Session) stateLocked() State {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	lines := make([]ChatLine, 0, len(s.state.History))
@@ -64,9 +110,97 @@ func (s *Session) State() State {
 			lines = append(lines, ChatLine{Role: m.Role, Content: m.Content})
 		}
 	}
+	var live *LiveTurn
+	if s.live != nil {
+		live = s.live.snapshot()
+	}
 	return State{
 		ID: s.id, Mode: s.mode, Persona: persona.New(s.id, s.mode), Voice: s.state.Voice,
-		History: lines, Provider: s.svc.provider.Name(), Turn: s.turn,
+		History: lines, Provider: s.deps.provider.Name(), ActiveTab: s.activeTab, Live: live, Turn: s.turn,
+	}
+}
+
+// Subscribe adds a subscriber: it first receives Joined with the session as it is, then every
+// event after it, in order. The returned function removes it.
+func (s *Session) Subscribe(sub Subscriber) (unsubscribe func()) {
+	s.events.Lock()
+	defer s.events.Unlock()
+	if s.subscribers == nil {
+		s.subscribers = make(map[int]Subscriber)
+	}
+	id := s.nextSub
+	s.nextSub++
+	s.subscribers[id] = sub
+	sub(Joined{State: s.stateLocked()})
+	return func() {
+		s.events.Lock()
+		defer s.events.Unlock()
+		delete(s.subscribers, id)
+	}
+}
+
+// publish delivers ev to every subscriber here and, through the relay, on the other replicas.
+func (s *Session) publish(ev Event) {
+	s.events.Lock()
+	defer s.events.Unlock()
+	s.deliverLocked(ev)
+	if s.deps.relay != nil {
+		if b, err := encodeRelayed(ev); err != nil {
+			s.deps.logger.Error("relay event", "err", err)
+		} else {
+			s.deps.relay.Publish(s.id, b)
+		}
+	}
+}
+
+// deliverLocked records ev in the live snapshot and hands it to each local subscriber.
+func (s *Session) deliverLocked(ev Event) {
+	s.track(ev)
+	for _, sub := range s.subscribers {
+		sub(ev)
+	}
+}
+
+// track keeps the snapshot a joining screen starts from in step with the events. s.events is held.
+func (s *Session) track(ev Event) {
+	switch e := ev.(type) {
+	case TurnStarted:
+		s.live = &liveTurn{LiveTurn: LiveTurn{Turn: e.Turn, Text: e.Text}}
+	case TextDelta:
+		if s.live != nil && s.live.Turn == e.Turn {
+			s.live.reply.WriteString(e.Text)
+		}
+	case ToolShown:
+		if s.live != nil && s.live.Turn == e.Turn {
+			s.live.ToolResults = append(s.live.ToolResults, e.Result)
+		}
+	case ModeGenerating:
+		if s.live != nil && s.live.Turn == e.Turn {
+			industry := e.Industry
+			s.live.Generating = &industry
+		}
+	case ModeGeneratingCancelled:
+		if s.live != nil && s.live.Turn == e.Turn {
+			s.live.Generating = nil
+		}
+	case ModeSwitched:
+		s.activeTab = ""
+		if s.live != nil && s.live.Turn == e.Turn {
+			s.live.Generating, s.live.ToolResults = nil, nil
+			s.live.reply.Reset()
+		}
+	case TurnDone:
+		if s.live != nil && s.live.Turn == e.Turn {
+			s.live = nil
+		}
+	case TurnFailed:
+		if s.live != nil && s.live.Turn == e.Turn {
+			s.live = nil
+		}
+	case Cleared:
+		s.live = nil
+	case TabSelected:
+		s.activeTab = e.TabID
 	}
 }
 
@@ -79,78 +213,89 @@ func (s *Session) Voice() string {
 
 // SetVoice stores the session's realtime voice.
 func (s *Session) SetVoice(ctx context.Context, voice string) error {
+	return s.save(ctx, func(next *store.Session) { next.Voice = voice })
+}
+
+// save is the one way the durable state changes: copy it, change the copy, store it, and only then
+// make it the session's.
+func (s *Session) save(ctx context.Context, change func(next *store.Session)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	next := s.state
-	next.Voice = voice
-	if err := s.svc.store.SaveSession(ctx, next); err != nil {
-		return fmt.Errorf("save voice: %w", err)
+	change(&next)
+	if err := s.deps.store.SaveSession(ctx, next); err != nil {
+		return fmt.Errorf("save session: %w", err)
 	}
 	s.state = next
 	return nil
 }
 
-// Chat starts a turn for text and returns at once; the turn's events go to send. A turn in flight
-// is cancelled first. ctx is the connection's: when it ends, so does the turn.
-func (s *Session) Chat(ctx context.Context, text string, send Send) {
+// Chat starts a turn for text, sent by screen, and returns at once; the turn's events go to every
+// subscriber. A turn in flight (here or on another replica) is cancelled first. A refused message
+// returns a *Rejected and starts nothing.
+func (s *Session) Chat(text, screen string) error {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		send(protocol.TypeError, 0, protocol.ErrorPayload{Error: "the message is empty"})
-		return
+		return &Rejected{Kind: ProblemRejected, Message: "the message is empty"}
 	}
-	if n := utf8.RuneCountInString(text); n > s.svc.limits.MaxTextChars {
-		send(protocol.TypeError, 0, protocol.ErrorPayload{
-			Error: fmt.Sprintf("the message is too long (%d characters; the limit is %d)", n, s.svc.limits.MaxTextChars),
-		})
-		return
+	if n := utf8.RuneCountInString(text); n > s.deps.limits.MaxTextChars {
+		return &Rejected{Kind: ProblemRejected,
+			Message: fmt.Sprintf("the message is too long (%d characters; the limit is %d)", n, s.deps.limits.MaxTextChars)}
 	}
-	if wait, ok := s.limiter.allow(); !ok {
-		send(protocol.TypeError, 0, protocol.ErrorPayload{
-			Error:     fmt.Sprintf("too many messages; try again in %d s", int(wait.Seconds())+1),
-			Retryable: true,
-		})
-		return
+	if err := s.admit(); err != nil {
+		return err
 	}
-	s.stopTurn()
+	s.stopTurn() // a turn on another replica stops when it sees this one start
 
 	s.mu.Lock()
 	s.turn++
 	t := &turn{
+		deps:    s.deps,
 		session: s,
 		number:  s.turn,
 		text:    text,
-		send:    send,
+		screen:  screen,
 		mode:    s.mode,
 		persona: persona.New(s.id, s.mode),
 		history: slices.Clip(slices.Clone(s.state.History)),
 	}
-	turnCtx, cancel := context.WithTimeout(ctx, s.svc.limits.TurnTimeout)
+	turnCtx, cancel := context.WithTimeout(s.ctx, s.deps.limits.TurnTimeout)
 	s.cancel = cancel
 	done := make(chan struct{})
 	s.turnDone = done
 	s.mu.Unlock()
+	s.tabs.pausePrefetch() // after the turn is registered, so the prefetch waits for it
 
 	go func() {
 		defer close(done)
 		defer cancel()
 		t.run(turnCtx)
 	}()
+	return nil
 }
 
-// Cancel stops the turn in flight, if any, and waits for it to end.
-func (s *Session) Cancel() { s.stopTurn() }
+// admit takes one of the session's requests a minute, or says when to try again.
+func (s *Session) admit() error {
+	if wait, ok := s.limiter.allow(); !ok {
+		return &Rejected{Kind: ProblemRateLimited, Retryable: true,
+			Message: fmt.Sprintf("too many messages; try again in %d s", int(wait.Seconds())+1)}
+	}
+	return nil
+}
 
-// Clear stops the turn in flight and forgets the conversation.
-func (s *Session) Clear(ctx context.Context) error {
+// Cancel stops the turn in flight, here or on another replica.
+func (s *Session) Cancel() {
 	s.stopTurn()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	next := s.state
-	next.History = nil
-	if err := s.svc.store.SaveSession(ctx, next); err != nil {
+	s.requestRemoteCancel()
+}
+
+// Clear stops the turn in flight and forgets the conversation, on every screen.
+func (s *Session) Clear(ctx context.Context) error {
+	s.Cancel()
+	if err := s.save(ctx, func(next *store.Session) { next.History = nil }); err != nil {
 		return fmt.Errorf("clear chat: %w", err)
 	}
-	s.state = next
+	s.publish(Cleared{})
 	return nil
 }
 
@@ -164,24 +309,102 @@ func (s *Session) stopTurn() {
 	}
 }
 
+// waitIdle waits until no turn is in flight, or ctx ends.
+func (s *Session) waitIdle(ctx context.Context) error {
+	for {
+		s.mu.Lock()
+		done := s.turnDone
+		s.mu.Unlock()
+		if done == nil {
+			return ctx.Err()
+		}
+		select {
+		case <-done:
+			s.mu.Lock()
+			if s.turnDone == done {
+				s.turnDone, s.cancel = nil, nil
+			}
+			s.mu.Unlock()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// requestRemoteCancel asks the other replicas to stop a turn of this session they run.
+func (s *Session) requestRemoteCancel() {
+	if s.deps.relay != nil {
+		s.deps.relay.Publish(s.id, relayCancelMessage)
+	}
+}
+
+var relayCancelMessage = []byte(`{"k":"` + relayCancel + `"}`)
+
 // commit records a finished turn: the new history (bounded) and, after a switch, the new mode.
 func (s *Session) commit(ctx context.Context, history []message.Message, mode *modes.Mode) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	next := s.state
-	next.History = boundHistory(history, s.svc.limits.HistoryMessages)
-	if mode != nil {
-		next.ModeID = mode.ID
-		next.History = nil // a new mode starts a new conversation
+	err := s.save(ctx, func(next *store.Session) {
+		next.History = boundHistory(history, s.deps.limits.HistoryMessages)
+		if mode != nil {
+			next.ModeID = mode.ID
+			next.History = nil // a new mode starts a new conversation
+		}
+	})
+	if err != nil {
+		return err
 	}
-	if err := s.svc.store.SaveSession(ctx, next); err != nil {
-		return fmt.Errorf("save session: %w", err)
-	}
-	s.state = next
 	if mode != nil {
-		s.mode = *mode
+		s.setMode(*mode)
 	}
 	return nil
+}
+
+// setMode makes m the session's mode and drops the tab work of the old one.
+func (s *Session) setMode(m modes.Mode) {
+	s.mu.Lock()
+	s.mode = m
+	s.mu.Unlock()
+	s.tabs.reset()
+}
+
+// receive applies an event from another replica: the screens here see it, a newer turn there stops
+// an older one here, and the state follows what the other replica stored.
+func (s *Session) receive(ev Event) {
+	switch e := ev.(type) {
+	case TurnStarted:
+		s.mu.Lock()
+		older := s.turn < e.Turn
+		s.turn = max(s.turn, e.Turn)
+		s.mu.Unlock()
+		if older {
+			s.stopTurn()
+		}
+	case ModeSwitched:
+		s.mu.Lock()
+		s.state.ModeID, s.state.History = e.Mode.ID, nil
+		s.mu.Unlock()
+		s.setMode(e.Mode)
+	case TurnDone, Cleared:
+		s.reload()
+	}
+	s.events.Lock()
+	defer s.events.Unlock()
+	s.deliverLocked(ev)
+}
+
+// reload reads the durable state another replica wrote.
+func (s *Session) reload() {
+	ctx, cancel := context.WithTimeout(s.ctx, s.deps.limits.SlotWait)
+	defer cancel()
+	state, err := s.deps.store.GetSession(ctx, s.id)
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			s.deps.logger.Warn("reload session after a remote turn", "err", err)
+		}
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state = state
 }
 
 // boundHistory keeps at most max messages, starting at a user message so that no tool result or

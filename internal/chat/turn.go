@@ -2,8 +2,6 @@ package chat
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,16 +9,17 @@ import (
 	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
-	"presto/internal/protocol"
 )
 
 // turn is one user message and everything it causes. It runs on its own goroutine; it reads the
-// session only through the snapshot it was given and writes back once, through commit.
+// session only through the snapshot it was given, writes back once, through commit, and tells the
+// screens through publish.
 type turn struct {
+	deps    *deps
 	session *Session
 	number  int
 	text    string
-	send    Send
+	screen  string
 	mode    modes.Mode
 	persona persona.Persona
 	history []message.Message
@@ -33,26 +32,24 @@ type turn struct {
 type outcome struct {
 	text      strings.Builder
 	calls     []message.ToolCall
-	results   []protocol.ToolResultPayload // valid dashboard results, in order
+	results   []ToolResult // valid dashboard results, in order
 	switchTo  *llm.SwitchModeArgs
 	toolNotes []message.Message // tool messages answering each call, for the history
 }
 
-func (t *turn) emit(typ string, payload any) { t.send(typ, t.number, payload) }
-
 func (t *turn) run(ctx context.Context) {
 	start := time.Now()
 	t.outcome = "ok"
-	defer func() { t.session.svc.metrics.Turn("chat", t.outcome, time.Since(start)) }()
+	defer func() { t.deps.metrics.Turn("chat", t.outcome, time.Since(start)) }()
 	t.presto = mentionsPresto(t.text)
-	t.emit(protocol.TypeChatStart, struct{}{})
+	t.session.publish(TurnStarted{Turn: t.number, Text: t.text, Screen: t.screen})
 	if t.presto {
-		t.emit(protocol.TypeModeGenerating, protocol.ModeGeneratingPayload{})
+		t.session.publish(ModeGenerating{Turn: t.number})
 	}
 
 	key := cacheKey(t.session.id, t.mode.ID, t.text)
 	if !t.presto {
-		if cached, ok := t.session.svc.cache.get(key); ok {
+		if cached, ok := t.deps.cache.get(key); ok {
 			t.outcome = "cached"
 			t.replay(ctx, cached)
 			return
@@ -70,21 +67,21 @@ func (t *turn) run(ctx context.Context) {
 		return
 	}
 	if t.presto {
-		t.emit(protocol.TypeModeGeneratingCancel, struct{}{})
+		t.session.publish(ModeGeneratingCancelled{Turn: t.number})
 		t.flush(out)
 	}
 	if err := t.session.commit(ctx, t.newHistory(out), nil); err != nil {
-		t.session.svc.logger.Error("commit turn", "session", t.session.id, "err", err)
+		t.deps.logger.Error("commit turn", "turn", t.number, "err", err)
 	}
 	if !t.presto {
-		t.session.svc.cache.put(key, cachedTurn{text: out.text.String(), results: out.results})
+		t.deps.cache.put(key, cachedTurn{text: out.text.String(), results: out.results})
 	}
-	t.emit(protocol.TypeChatChunk, protocol.ChunkPayload{Done: true})
+	t.session.publish(TurnDone{Turn: t.number})
 }
 
 // ask runs the LLM call, and one more when a tool call was invalid, so the model can correct it.
 func (t *turn) ask(ctx context.Context) (*outcome, error) {
-	release, err := t.session.svc.acquireSlot(ctx)
+	release, err := t.deps.acquireSlot(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +89,7 @@ func (t *turn) ask(ctx context.Context) (*outcome, error) {
 
 	out := &outcome{}
 	req := llm.Request{
+		For:      llm.ForChat,
 		System:   systemPrompt(t.mode, t.persona),
 		Messages: append(t.history, message.Message{Role: message.RoleUser, Content: t.text}),
 		Tools:    llm.ChatTools(),
@@ -115,9 +113,9 @@ func (t *turn) ask(ctx context.Context) (*outcome, error) {
 // stream runs one LLM call, streaming text to the client (held back on presto turns) and showing
 // each valid dashboard tool call as it completes. It reports whether a call was invalid.
 func (t *turn) stream(ctx context.Context, req llm.Request, out *outcome) (calls []message.ToolCall, invalid bool, err error) {
-	m := t.session.svc.metrics
+	m := t.deps.metrics
 	asked, first := time.Now(), true
-	err = t.session.svc.provider.Stream(ctx, req, func(ev llm.Event) error {
+	err = t.deps.provider.Stream(ctx, req, func(ev llm.Event) error {
 		if first && ev.Done == nil {
 			first = false
 			m.FirstToken("chat", time.Since(asked))
@@ -128,7 +126,7 @@ func (t *turn) stream(ctx context.Context, req llm.Request, out *outcome) (calls
 		case ev.Text != "":
 			out.text.WriteString(ev.Text)
 			if !t.presto {
-				t.emit(protocol.TypeChatChunk, protocol.ChunkPayload{Text: ev.Text})
+				t.session.publish(TextDelta{Turn: t.number, Text: ev.Text})
 			}
 		case ev.ToolCall != nil:
 			calls = append(calls, *ev.ToolCall)
@@ -147,7 +145,7 @@ func (t *turn) stream(ctx context.Context, req llm.Request, out *outcome) (calls
 func (t *turn) handleCall(call message.ToolCall, out *outcome) bool {
 	result, err := llm.ValidateToolCall(call)
 	if err != nil {
-		t.session.svc.logger.Info("invalid tool call", "session", t.session.id, "tool", call.Name, "err", err)
+		t.deps.logger.Info("invalid tool call", "tool", call.Name, "err", err)
 		out.toolNotes = append(out.toolNotes, message.Message{Role: message.RoleTool, ToolCallID: call.ID, Content: "error: " + err.Error()})
 		return false
 	}
@@ -159,10 +157,10 @@ func (t *turn) handleCall(call message.ToolCall, out *outcome) bool {
 		}
 		note = "switching mode"
 	default:
-		r := protocol.ToolResultPayload{Tool: call.Name, Result: result}
+		r := ToolResult{Tool: call.Name, Result: result}
 		out.results = append(out.results, r)
 		if !t.presto {
-			t.emit(protocol.TypeToolResult, r)
+			t.session.publish(ToolShown{Turn: t.number, Result: r})
 		}
 	}
 	out.toolNotes = append(out.toolNotes, message.Message{Role: message.RoleTool, ToolCallID: call.ID, Content: note})
@@ -172,10 +170,10 @@ func (t *turn) handleCall(call message.ToolCall, out *outcome) bool {
 // flush sends what a presto turn held back once it is clear the mode stays.
 func (t *turn) flush(out *outcome) {
 	if s := out.text.String(); s != "" {
-		t.emit(protocol.TypeChatChunk, protocol.ChunkPayload{Text: s})
+		t.session.publish(TextDelta{Turn: t.number, Text: s})
 	}
 	for _, r := range out.results {
-		t.emit(protocol.TypeToolResult, r)
+		t.session.publish(ToolShown{Turn: t.number, Result: r})
 	}
 }
 
@@ -184,62 +182,50 @@ func (t *turn) flush(out *outcome) {
 func (t *turn) switchMode(ctx context.Context, out *outcome) {
 	// Now the industry is known: (re)start the spinner with its name.
 	t.presto = true
-	t.emit(protocol.TypeModeGenerating, protocol.ModeGeneratingPayload{Industry: out.switchTo.Industry})
-	mode, err := t.session.svc.catalog.Resolve(ctx, out.switchTo.Industry, out.switchTo.CompanyName)
+	t.session.publish(ModeGenerating{Turn: t.number, Industry: out.switchTo.Industry})
+	mode, err := t.deps.catalog.Resolve(ctx, out.switchTo.Industry, out.switchTo.CompanyName)
 	if err != nil {
 		t.fail(err) // cancels the spinner
 		return
 	}
 	if err := t.session.commit(ctx, nil, &mode); err != nil {
-		t.session.svc.logger.Error("commit switch", "session", t.session.id, "err", err)
+		t.deps.logger.Error("commit switch", "turn", t.number, "err", err)
 	}
-	p := persona.New(t.session.id, mode)
-	t.emit(protocol.TypeModeSwitch, struct {
-		Mode    modes.Mode      `json:"mode"`
-		Persona persona.Persona `json:"persona"`
-	}{mode, p})
-	t.emit(protocol.TypeChatChunk, protocol.ChunkPayload{Text: mode.WelcomeMessage})
-	t.emit(protocol.TypeChatChunk, protocol.ChunkPayload{Done: true})
+	t.session.publish(ModeSwitched{Turn: t.number, Mode: mode, Persona: persona.New(t.session.id, mode)})
+	t.session.publish(TextDelta{Turn: t.number, Text: mode.WelcomeMessage})
+	t.session.publish(TurnDone{Turn: t.number})
+	t.session.tabs.prefetch(mode)
 }
 
-// fail ends the turn with a chat_error the user can read; the details go to the log.
+// fail ends the turn with what the user should read; the details go to the log.
 func (t *turn) fail(err error) {
 	if t.presto {
-		t.emit(protocol.TypeModeGeneratingCancel, struct{}{})
+		t.session.publish(ModeGeneratingCancelled{Turn: t.number})
 	}
-	var payload protocol.ErrorPayload
-	var userErr *UserError
-	switch e := llm.AsError(err); {
-	case errors.As(err, &userErr):
-		payload = protocol.ErrorPayload{Error: userErr.Message, Retryable: userErr.Retryable}
-	case e.Kind == llm.KindCanceled:
-		payload = protocol.ErrorPayload{Error: "Stopped.", Retryable: true}
-	default:
-		payload = protocol.ErrorPayload{Error: e.Message, Retryable: e.Retryable}
-	}
-	if kind := llm.AsError(err).Kind; kind == llm.KindCanceled {
+	p := Explain(err)
+	if p.Kind == ProblemCanceled {
 		t.outcome = "cancelled"
 	} else {
 		t.outcome = "error"
-		t.session.svc.metrics.Error(string(kind))
-		t.session.svc.logger.Warn("turn failed", "session", t.session.id, "turn", t.number, "err", err)
+		t.deps.metrics.Error(string(llm.AsError(err).Kind))
+		t.deps.logger.Warn("turn failed", "turn", t.number, "err", err)
 	}
-	t.emit(protocol.TypeChatError, payload)
+	t.session.publish(TurnFailed{Turn: t.number, Problem: p})
 }
 
 // replay answers from the response cache: the same text and charts, no LLM call.
 func (t *turn) replay(ctx context.Context, c cachedTurn) {
-	t.emit(protocol.TypeChatChunk, protocol.ChunkPayload{Text: c.text})
+	t.session.publish(TextDelta{Turn: t.number, Text: c.text})
 	for _, r := range c.results {
-		t.emit(protocol.TypeToolResult, r)
+		t.session.publish(ToolShown{Turn: t.number, Result: r})
 	}
 	history := append(t.history,
 		message.Message{Role: message.RoleUser, Content: t.text},
 		message.Message{Role: message.RoleAssistant, Content: c.text})
 	if err := t.session.commit(ctx, history, nil); err != nil {
-		t.session.svc.logger.Error("commit cached turn", "session", t.session.id, "err", err)
+		t.deps.logger.Error("commit cached turn", "turn", t.number, "err", err)
 	}
-	t.emit(protocol.TypeChatChunk, protocol.ChunkPayload{Done: true})
+	t.session.publish(TurnDone{Turn: t.number})
 }
 
 // newHistory is the history after a completed turn: the user's message, the assistant's answer
@@ -255,14 +241,3 @@ func (t *turn) newHistory(out *outcome) []message.Message {
 func mentionsPresto(text string) bool {
 	return strings.Contains(strings.ToLower(text), "presto")
 }
-
-// UserError is a failure whose message is written for the user (e.g. a mode that could not be
-// generated).
-type UserError struct {
-	Message   string
-	Retryable bool
-	Err       error
-}
-
-func (e *UserError) Error() string { return fmt.Sprintf("%s: %v", e.Message, e.Err) }
-func (e *UserError) Unwrap() error { return e.Err }

@@ -22,6 +22,7 @@ const (
 	TypeCancel    = "cancel"
 	TypePing      = "ping"
 	TypeEcho      = "echo"
+	TypeTab       = "tab"
 )
 
 // Message types the server sends.
@@ -35,6 +36,9 @@ const (
 	TypeModeGeneratingCancel = "mode_generating_cancel"
 	TypeModeSwitch           = "mode_switch"
 	TypeChatCleared          = "chat_cleared"
+	TypeTabSelected          = "tab_selected"
+	TypeTabContent           = "tab_content"
+	TypeTabError             = "tab_error"
 	TypePong                 = "pong"
 	TypeError                = "error"
 )
@@ -96,6 +100,44 @@ func Encode(typ string, turn int, payload any) ([]byte, error) {
 // ChatPayload is the payload of a client's chat message.
 type ChatPayload struct {
 	Text string `json:"text"`
+}
+
+// ChatStartPayload begins a turn: the user's text and the screen that sent it.
+type ChatStartPayload struct {
+	Text   string `json:"text"`
+	Screen string `json:"screen"`
+}
+
+// TabPayload is the payload of a client's tab message.
+type TabPayload struct {
+	TabID string `json:"tab_id"`
+}
+
+// TabSelectedPayload tells every screen which tab to show.
+type TabSelectedPayload struct {
+	ModeID string `json:"mode_id"`
+	TabID  string `json:"tab_id"`
+}
+
+// TabContentPayload is a tab's charts and metrics.
+type TabContentPayload struct {
+	ModeID      string `json:"mode_id"`
+	TabID       string `json:"tab_id"`
+	ToolResults any    `json:"tool_results"`
+}
+
+// TabErrorPayload says a tab could not be filled.
+type TabErrorPayload struct {
+	ModeID    string `json:"mode_id"`
+	TabID     string `json:"tab_id"`
+	Error     string `json:"error"`
+	Retryable bool   `json:"retryable"`
+}
+
+// ModeSwitchPayload is the new mode and its persona.
+type ModeSwitchPayload struct {
+	Mode    any `json:"mode"`
+	Persona any `json:"persona"`
 }
 
 // ChunkPayload is a chat_chunk: a text delta, or the end of the turn's text when Done.

@@ -22,6 +22,7 @@ import (
 type client struct {
 	conn   *websocket.Conn
 	sess   *chat.Session
+	screen string // this socket's id among the session's screens
 	logger *slog.Logger
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -32,10 +33,11 @@ type client struct {
 	queue   [][]byte // messages waiting for the writer, at most sendQueue
 	pingDue bool     // the writer should ping once the queue is written
 	writing bool     // a writer goroutine is running (or the socket is broken: never start one)
+	dropped bool     // the client fell too far behind: nothing more is queued
 }
 
 func newClient(ctx context.Context, conn *websocket.Conn, sess *chat.Session, logger *slog.Logger) *client {
-	c := &client{conn: conn, sess: sess, logger: logger}
+	c := &client{conn: conn, sess: sess, screen: newID()[:12], logger: logger}
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	c.pinger = time.AfterFunc(pingEvery, c.pingSoon)
 	return c
@@ -48,6 +50,8 @@ func (c *client) serve(closing context.Context) {
 		c.conn.Close(websocket.StatusGoingAway, "server shutting down")
 	})
 	defer stopGoingAway()
+	unsubscribe := c.sess.Subscribe(c.deliver)
+	defer unsubscribe()
 	c.read()
 	c.cancel()
 	c.pinger.Stop()
@@ -90,14 +94,19 @@ func (c *client) route(env protocol.Envelope) {
 			c.sendError(`chat needs {"text": "…"}`)
 			return
 		}
-		c.sess.Chat(c.ctx, p.Text, c.send)
+		c.refused(c.sess.Chat(p.Text, c.screen))
+	case protocol.TypeTab:
+		var p protocol.TabPayload
+		if err := json.Unmarshal(env.Payload, &p); err != nil || p.TabID == "" {
+			c.sendError(`tab needs {"tab_id": "…"}`)
+			return
+		}
+		c.refused(c.sess.Tab(c.ctx, p.TabID))
 	case protocol.TypeClearChat:
 		if err := c.sess.Clear(c.ctx); err != nil {
 			c.logger.Error("clear chat", "err", err)
 			c.send(protocol.TypeError, 0, protocol.ErrorPayload{Error: "could not clear the conversation; try again", Retryable: true})
-			return
 		}
-		c.send(protocol.TypeChatCleared, 0, struct{}{})
 	case protocol.TypeCancel:
 		c.sess.Cancel()
 	case protocol.TypePing:
@@ -113,11 +122,30 @@ func (c *client) route(env protocol.Envelope) {
 	}
 }
 
+// refused tells this socket why its request started nothing, if it did not.
+func (c *client) refused(err error) {
+	if err == nil {
+		return
+	}
+	p := chat.Explain(err)
+	if p.Kind == chat.ProblemInternal {
+		c.logger.Error("request failed", "err", err)
+	}
+	c.send(protocol.TypeError, 0, protocol.ErrorPayload{Error: p.Message, Retryable: p.Retryable})
+}
+
 func (c *client) sendError(msg string) {
 	c.send(protocol.TypeError, 0, protocol.ErrorPayload{Error: msg})
 }
 
-// send queues one message; it never blocks. It is the chat.Send of this socket.
+// deliver is this socket's subscription to its session's events.
+func (c *client) deliver(ev chat.Event) {
+	if typ, turn, payload := wireMessage(ev, c.screen); typ != "" {
+		c.send(typ, turn, payload)
+	}
+}
+
+// send queues one message; it never blocks.
 func (c *client) send(typ string, turn int, payload any) {
 	b, err := protocol.Encode(typ, turn, payload)
 	if err != nil {
@@ -126,8 +154,13 @@ func (c *client) send(typ string, turn int, payload any) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.dropped {
+		return
+	}
 	if len(c.queue) >= sendQueue {
 		c.logger.Warn("client too slow, disconnecting", "queued", sendQueue)
+		c.dropped = true
+		c.queue = nil
 		c.cancel()
 		return
 	}

@@ -145,6 +145,9 @@ func (s *Server) handleSetVoice() http.Handler {
 	})
 }
 
+// tabContentRequest is the body of POST /api/tab-content, a thin adapter over the socket's tab
+// request for clients without a socket. tab_label is accepted for older clients and not used: the
+// mode's own label is.
 type tabContentRequest struct {
 	TabID    string `json:"tab_id"`
 	TabLabel string `json:"tab_label"`
@@ -158,16 +161,18 @@ func (s *Server) handleTabContent() http.Handler {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		if !validSlug(in.TabID) || !validSlug(in.ModeID) || in.TabLabel == "" || len(in.TabLabel) > 60 {
-			writeError(w, http.StatusBadRequest, "tab_id, tab_label and mode_id are required (ids: lowercase letters, digits and dashes)")
+		if !validSlug(in.TabID) || !validSlug(in.ModeID) || len(in.TabLabel) > 60 {
+			writeError(w, http.StatusBadRequest, "tab_id and mode_id are required (ids: lowercase letters, digits and dashes)")
 			return
 		}
-		results, err := s.Chat.TabContent(r.Context(), s.sessionID(w, r), in.ModeID, in.TabID, in.TabLabel)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, map[string]any{"tool_results": results})
+		s.withSession(w, r, func(sess *chat.Session) {
+			results, err := sess.TabContent(r.Context(), in.ModeID, in.TabID)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			encode(w, http.StatusOK, map[string]any{"tool_results": results})
+		})
 	})
 }
 

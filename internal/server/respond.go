@@ -9,8 +9,6 @@ import (
 	"net/http"
 
 	"presto/internal/chat"
-	"presto/internal/llm"
-	"presto/internal/store"
 )
 
 type ctxKey int
@@ -53,24 +51,24 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// fail maps an error to a status and a message safe to show; the detail goes to the log.
+// fail answers an error with the status and message chat.Explain gives it; the detail goes to
+// the log.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := http.StatusInternalServerError, "internal error"
-	var userErr *chat.UserError
-	var llmErr *llm.Error
-	switch {
-	case errors.As(err, &userErr):
-		status, msg = http.StatusServiceUnavailable, userErr.Message
-	case errors.Is(err, store.ErrNotFound):
-		status, msg = http.StatusNotFound, "not found"
-	case errors.As(err, &llmErr):
-		status, msg = http.StatusBadGateway, llmErr.Message
-		if llmErr.Kind == llm.KindRateLimited || llmErr.Kind == llm.KindQuota {
-			status = http.StatusTooManyRequests
-		}
-	case errors.Is(err, context.Canceled):
-		return
+	p := chat.Explain(err)
+	if p.Kind == chat.ProblemCanceled {
+		return // the client went away
 	}
+	status := problemStatus[p.Kind]
 	s.Logger.Warn("request failed", "id", requestID(r.Context()), "path", r.URL.Path, "status", status, "err", err)
-	writeError(w, status, msg)
+	writeError(w, status, p.Message)
+}
+
+// problemStatus is the HTTP status of each kind of problem.
+var problemStatus = map[chat.ProblemKind]int{
+	chat.ProblemRejected:    http.StatusBadRequest,
+	chat.ProblemRateLimited: http.StatusTooManyRequests,
+	chat.ProblemNotFound:    http.StatusNotFound,
+	chat.ProblemConflict:    http.StatusConflict,
+	chat.ProblemUpstream:    http.StatusBadGateway,
+	chat.ProblemInternal:    http.StatusInternalServerError,
 }

@@ -45,7 +45,8 @@ func (s *Server) handleWS() http.Handler {
 	})
 }
 
-// upgrade accepts the socket, loads the session and queues the session message.
+// upgrade accepts the socket and loads the session; serve subscribes it, which queues the session
+// message first.
 func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, patterns []string) (*client, error) {
 	id := s.sessionID(w, r)
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: patterns})
@@ -56,15 +57,12 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, patterns []stri
 	conn.SetReadLimit(protocol.MaxMessageBytes)
 	sess, err := s.Chat.Open(r.Context(), id)
 	if err != nil {
-		s.Logger.Error("open session", "session", id, "err", err)
+		s.Logger.Error("open session", "err", err)
 		conn.Close(websocket.StatusInternalError, "session unavailable")
 		return nil, err
 	}
 	// The request's context ends when the handler returns; the socket's must not.
-	c := newClient(context.WithoutCancel(r.Context()), conn, sess, s.Logger.With("session", id))
-	state := sess.State()
-	c.send(protocol.TypeSession, state.Turn, state)
-	return c, nil
+	return newClient(context.WithoutCancel(r.Context()), conn, sess, s.Logger), nil
 }
 
 // originPatterns turns allowed origins into the host patterns the websocket library matches.
