@@ -100,6 +100,20 @@ type ToolResult struct {
 	Result any    `json:"result"`
 }
 
+// UnmarshalJSON keeps the arguments as the JSON they were (from the tab cache or another
+// replica), so they are written out byte for byte as the turn that made them wrote them.
+func (r *ToolResult) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Tool   string          `json:"tool"`
+		Result json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	r.Tool, r.Result = v.Tool, v.Result
+	return nil
+}
+
 // relayed is an event as it crosses replicas: its kind and its fields as JSON. Joined never
 // crosses (it is per subscriber); "cancel" is not an event but a request to stop the turn in
 // flight wherever it runs.

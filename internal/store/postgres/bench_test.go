@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"presto/internal/message"
+	"presto/internal/pgtest"
 	"presto/internal/store"
 	"presto/internal/store/postgres"
 )
@@ -25,7 +26,7 @@ func benchSession(id string) store.Session {
 }
 
 func benchStore(b *testing.B) *postgres.Store {
-	s, err := postgres.Open(b.Context(), freshSchema(b), slog.New(slog.DiscardHandler))
+	s, err := postgres.Open(b.Context(), pgtest.FreshSchema(b), slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}

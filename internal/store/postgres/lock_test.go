@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"presto/internal/pgtest"
 	"presto/internal/store/postgres"
 )
 
@@ -43,7 +44,7 @@ func waitForLocks(t *testing.T, conn *pgx.Conn, key string, granted, waiting int
 }
 
 func openTwo(t *testing.T) (s1, s2 *postgres.Store, watcher *pgx.Conn) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	s1, s2 = open(t, u), open(t, u)
 	t.Cleanup(func() { _ = s1.Close(); _ = s2.Close() })
 	watcher, err := pgx.Connect(t.Context(), u)
