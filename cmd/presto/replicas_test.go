@@ -21,7 +21,9 @@ import (
 )
 
 // startReplicas runs two servers on one PostgreSQL schema, with extra settings env.
-func startReplicas(t *testing.T, env map[string]string) (a, b *app) {
+func startReplicas(t *testing.T, env map[string]string) (a, b *app) { return startReplicasB(t, env) }
+
+func startReplicasB(t testing.TB, env map[string]string) (a, b *app) {
 	t.Helper()
 	shared := map[string]string{"PRESTO_DATABASE_URL": pgtest.FreshSchema(t), "PRESTO_PREFETCH_TABS": "false"}
 	for k, v := range env {

@@ -146,13 +146,6 @@ type ChunkPayload struct {
 	Done bool   `json:"done"`
 }
 
-// ToolResultPayload carries a validated tool call to the dashboard; Result is the validated
-// arguments.
-type ToolResultPayload struct {
-	Tool   string `json:"tool"`
-	Result any    `json:"result"`
-}
-
 // ErrorPayload is the payload of error and chat_error. Retryable says whether sending the same
 // message again may succeed (the UI shows a Retry button).
 type ErrorPayload struct {

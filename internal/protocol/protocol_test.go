@@ -51,7 +51,7 @@ func TestEncode(t *testing.T) {
 
 func TestEncodeMatchesTheEnvelope(t *testing.T) {
 	for _, turn := range []int{0, 1, 42} {
-		b, err := Encode(TypeToolResult, turn, ToolResultPayload{Tool: "show_chart", Result: map[string]any{"title": "a \"quoted\" <b>"}})
+		b, err := Encode(TypeToolResult, turn, map[string]any{"tool": "show_chart", "result": map[string]any{"title": "a \"quoted\" <b>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
