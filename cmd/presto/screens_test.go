@@ -247,3 +247,36 @@ func TestPrefetchFillsEveryTabAfterASwitch(t *testing.T) {
 		delete(want, p.TabID)
 	}
 }
+
+// TestPrefetchGivesWayToTheUsersTurn: a prefetch call in flight when the user asks a question is
+// cancelled, the question is answered first, and the prefetch asks for that tab again afterwards.
+func TestPrefetchGivesWayToTheUsersTurn(t *testing.T) {
+	fake := llmtest.NewServer(t)
+	a := startApp(t, map[string]string{"AZURE_PROJECT_ENDPOINT": fake.URL, "AZURE_API_KEY": "k"})
+	tabChart := llmtest.ToolCalls("", llmtest.Call{Name: "show_chart", Arguments: chartArgs})
+	fake.Enqueue(
+		llmtest.ToolCalls("", llmtest.Call{Name: "switch_mode", Arguments: `{"industry":"bank"}`}), // 0: the switch
+		llmtest.Text("", 1).ThenHang(),         // 1: the first tab's prefetch, hanging
+		llmtest.Text("You have $4,215.37.", 2), // 2: the user's question
+		tabChart, tabChart, tabChart, tabChart, // 3-6: the prefetch again, every tab but settings
+	)
+	conn, _ := dial(t, a, "?session=prefetch-yields-1")
+	chatTurn(t, conn, "Presto-Change-O, you're a bank")
+	waitRequest(t, fake, 1)
+	if got := chatTurn(t, conn, "how much is in my checking account?").text(); got != "You have $4,215.37." {
+		t.Fatalf("answer %q", got)
+	}
+	waitCanceled(t, fake, 1)
+	reqs := fake.Requests()
+	if q := reqs[2].LastUserMessage(); q != "how much is in my checking account?" {
+		t.Fatalf("request 2 asked %q, want the user's question before the prefetch resumed", q)
+	}
+	for i := 0; i < 4; i++ { // the four tabs, the first one asked for again
+		if m := readMsg(t, conn); m.Type != "tab_content" {
+			t.Fatalf("%s, want the prefetched tabs", m.Type)
+		}
+	}
+	if first, again := fake.Requests()[1].LastUserMessage(), fake.Requests()[3].LastUserMessage(); first != again {
+		t.Fatalf("the paused tab was not asked for again: %q, then %q", first, again)
+	}
+}

@@ -247,8 +247,8 @@ func (w *tabWork) pausePrefetch() {
 // has ended, and tells the screens as each is ready. Failures are only logged: the tab is asked
 // for again when a user opens it.
 func (w *tabWork) prefetch(mode modes.Mode) {
-	if !w.s.deps.limits.PrefetchTabs {
-		return
+	if !w.s.deps.limits.PrefetchTabs || mode.ID == modes.HomeID {
+		return // the home mode's tabs describe the app, not a customer: filled when opened
 	}
 	w.mu.Lock()
 	modeCtx := w.modeCtx

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"presto/internal/pgtest"
 	"slices"
 	"strconv"
 	"sync"
@@ -22,7 +23,7 @@ func BenchmarkCrossReplicaDelay(b *testing.B) {
 		sessions = 200
 		interval = 50 * time.Millisecond // 20 chunks a second per session
 	)
-	u := freshSchema(b)
+	u := pgtest.FreshSchema(b)
 	pub, sub := openRelay(b, u), openRelay(b, u)
 
 	start := time.Now()

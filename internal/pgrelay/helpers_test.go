@@ -3,13 +3,9 @@ package pgrelay_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -22,61 +18,6 @@ import (
 
 // secret is part of every session id and payload of the tests; no log line may contain it.
 const secret = "s3cr3t"
-
-// databaseURL is the test database. Without one the tests skip, except in CI, where a skip would
-// hide that they never ran.
-func databaseURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("PRESTO_TEST_DATABASE_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("PRESTO_TEST_DATABASE_URL is not set in CI; run eval \"$(.ci/postgres.sh)\" first")
-		}
-		t.Skip("PRESTO_TEST_DATABASE_URL is not set; eval \"$(.ci/postgres.sh)\" to run the PostgreSQL tests")
-	}
-	return u
-}
-
-// freshSchema creates a schema of its own for one test, dropped at the end, and returns a
-// database URL whose search_path points at it, so parallel runs never see each other's rows or
-// notifications.
-func freshSchema(t testing.TB) string {
-	t.Helper()
-	base := databaseURL(t)
-	b := make([]byte, 6)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails
-	schema := "presto_test_" + hex.EncodeToString(b)
-
-	admin, err := pgx.Connect(t.Context(), base)
-	if err != nil {
-		t.Fatalf("connect to test database: %v", err)
-	}
-	defer admin.Close(context.Background())
-	if _, err := admin.Exec(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("connect to drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("PRESTO_TEST_DATABASE_URL must be a postgres:// URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema) // pgx sends unknown URL parameters as run-time settings
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 // connect opens a plain connection for the test itself, closed at the end.
 func connect(t testing.TB, u string) *pgx.Conn {

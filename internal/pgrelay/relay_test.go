@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"presto/internal/pgrelay"
+	"presto/internal/pgtest"
 )
 
 const timeout = 15 * time.Second
@@ -57,7 +58,7 @@ func normalized(evs []event) []event {
 // TestEventsCrossInOrder: two Relays on one database; what each publishes arrives at the other in
 // publishing order with its session ids, and never back at the sender.
 func TestEventsCrossInOrder(t *testing.T) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	a, b := openRelay(t, u), openRelay(t, u)
 	ca, cb := collect(a), collect(b)
 
@@ -90,7 +91,7 @@ func TestEventsCrossInOrder(t *testing.T) {
 // TestLargeEventThroughTable: an event too large for a notification arrives intact through a
 // session_event row, keeps its place among small events, and its row is deleted afterwards.
 func TestLargeEventThroughTable(t *testing.T) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	opts := pgrelay.Options{Retention: 500 * time.Millisecond, SweepEvery: 50 * time.Millisecond}
 	a, b := openRelay(t, u, opts), openRelay(t, u, opts)
 	cb := collect(b)
@@ -128,7 +129,7 @@ func TestLargeEventThroughTable(t *testing.T) {
 // TestPayloadLimit: events around the notification limit, as text and as bytes sent in base64,
 // all arrive, whichever way each one goes.
 func TestPayloadLimit(t *testing.T) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	a, b := openRelay(t, u), openRelay(t, u)
 	cb := collect(b)
 	// The limit the Relay computed is the server's: a payload of that length passes, one byte more
@@ -161,7 +162,7 @@ func TestPayloadLimit(t *testing.T) {
 // TestListenerReconnects: a Relay whose listening connection is killed reconnects and delivers
 // what is published afterwards.
 func TestListenerReconnects(t *testing.T) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	a, b := openRelay(t, u), openRelay(t, u)
 	cb := collect(b)
 
@@ -187,7 +188,7 @@ func TestListenerReconnects(t *testing.T) {
 // TestPublisherReconnects: when the publishing connection is killed, the next batch reconnects
 // and is sent, once, in order.
 func TestPublisherReconnects(t *testing.T) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	a, b := openRelay(t, u), openRelay(t, u)
 	cb := collect(b)
 
@@ -213,7 +214,7 @@ func TestPublisherReconnects(t *testing.T) {
 // TestFullQueueDrops: while the publisher is stuck, Publish returns at once and drops what the
 // queue cannot hold; the rest arrives in order once the publisher moves again.
 func TestFullQueueDrops(t *testing.T) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	const queue = 8
 	a := openRelay(t, u, pgrelay.Options{QueueSize: queue})
 	b := openRelay(t, u)
@@ -260,7 +261,7 @@ func TestFullQueueDrops(t *testing.T) {
 // TestIdleListenerStays: the check of a silent listening connection keeps it, and it still
 // delivers afterwards.
 func TestIdleListenerStays(t *testing.T) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	a := openRelay(t, u)
 	b := openRelay(t, u, pgrelay.Options{IdlePing: 20 * time.Millisecond})
 	cb := collect(b)
@@ -275,7 +276,7 @@ func TestIdleListenerStays(t *testing.T) {
 
 // TestInvalidSessionIDDropped: a session id that cannot travel as text is dropped and counted.
 func TestInvalidSessionIDDropped(t *testing.T) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	a, b := openRelay(t, u), openRelay(t, u)
 	cb := collect(b)
 	a.Publish("nul\x00-"+secret, []byte("x"))
@@ -290,7 +291,7 @@ func TestInvalidSessionIDDropped(t *testing.T) {
 // TestSchemasAreSeparate: Relays of different schemas (deployments, test runs) do not hear each
 // other.
 func TestSchemasAreSeparate(t *testing.T) {
-	u1, u2 := freshSchema(t), freshSchema(t)
+	u1, u2 := pgtest.FreshSchema(t), pgtest.FreshSchema(t)
 	a1, b1 := openRelay(t, u1), openRelay(t, u1)
 	b2 := openRelay(t, u2)
 	if a1.Channel() == b2.Channel() {
@@ -309,7 +310,7 @@ func TestSchemasAreSeparate(t *testing.T) {
 // TestCloseLeavesNoGoroutines: Close stops everything it started, even after a reconnect, and is
 // safe to repeat; Publish after Close drops.
 func TestCloseLeavesNoGoroutines(t *testing.T) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	admin := connect(t, u)
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 
@@ -349,7 +350,7 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 // TestReplicasOpenTogether: replicas starting at once on an empty schema all open (one of them
 // creates the table) and all hear each other.
 func TestReplicasOpenTogether(t *testing.T) {
-	u := freshSchema(t)
+	u := pgtest.FreshSchema(t)
 	const replicas = 6
 	relays := make([]*pgrelay.Relay, replicas)
 	errs := make([]error, replicas)
