@@ -103,3 +103,21 @@ func TestSessionsSurviveRestartAndStayApart(t *testing.T) {
 		t.Fatal("the session message after a restart does not restore mode and persona")
 	}
 }
+
+// TestTurnNumbersGoOnAfterARestart: turn numbers are kept with the session, so a screen that kept
+// its page across a restart (or a replica that opens the session later) never sees them go back.
+func TestTurnNumbersGoOnAfterARestart(t *testing.T) {
+	env := map[string]string{"PRESTO_DATA_DIR": t.TempDir(), "PRESTO_PREFETCH_TABS": "false"}
+	a := startApp(t, env)
+	conn, _ := dial(t, a, "?session=turns-go-on-1")
+	chatTurn(t, conn, "hello")
+	chatTurn(t, conn, "Presto-Change-O, you're a bank")
+	if err := a.stop(); err != nil {
+		t.Fatal(err)
+	}
+	b := startApp(t, env)
+	conn, _ = dial(t, b, "?session=turns-go-on-1")
+	if l := chatTurn(t, conn, "how much is in my checking account?"); l.msgs[0].Turn != 3 {
+		t.Fatalf("the first turn after the restart is %d, want 3", l.msgs[0].Turn)
+	}
+}

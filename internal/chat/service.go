@@ -190,6 +190,7 @@ func (s *Service) load(ctx context.Context, id string) (*Session, error) {
 		stop:    stop,
 		state:   state,
 		mode:    mode,
+		turn:    state.Turn,
 	}
 	sess.tabs.init(sess)
 	return sess, nil

@@ -340,9 +340,11 @@ func (s *Session) requestRemoteCancel() {
 
 var relayCancelMessage = []byte(`{"k":"` + relayCancel + `"}`)
 
-// commit records a finished turn: the new history (bounded) and, after a switch, the new mode.
-func (s *Session) commit(ctx context.Context, history []message.Message, mode *modes.Mode) error {
+// commit records a finished turn: its number, the new history (bounded) and, after a switch, the
+// new mode.
+func (s *Session) commit(ctx context.Context, turn int, history []message.Message, mode *modes.Mode) error {
 	err := s.save(ctx, func(next *store.Session) {
+		next.Turn = max(next.Turn, turn)
 		next.History = boundHistory(history, s.deps.limits.HistoryMessages)
 		if mode != nil {
 			next.ModeID = mode.ID
@@ -356,6 +358,16 @@ func (s *Session) commit(ctx context.Context, history []message.Message, mode *m
 		s.setMode(*mode)
 	}
 	return nil
+}
+
+// recordTurn stores the number of a turn that failed, so that numbers never go back after a
+// restart or on another replica. It runs after the turn's context may have ended.
+func (s *Session) recordTurn(turn int) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), s.deps.limits.SlotWait)
+	defer cancel()
+	if err := s.save(ctx, func(next *store.Session) { next.Turn = max(next.Turn, turn) }); err != nil {
+		s.deps.logger.Warn("record turn number", "err", err)
+	}
 }
 
 // setMode makes m the session's mode and drops the tab work of the old one.

@@ -70,7 +70,7 @@ func (t *turn) run(ctx context.Context) {
 		t.session.publish(ModeGeneratingCancelled{Turn: t.number})
 		t.flush(out)
 	}
-	if err := t.session.commit(ctx, t.newHistory(out), nil); err != nil {
+	if err := t.session.commit(ctx, t.number, t.newHistory(out), nil); err != nil {
 		t.deps.logger.Error("commit turn", "turn", t.number, "err", err)
 	}
 	if !t.presto {
@@ -188,7 +188,7 @@ func (t *turn) switchMode(ctx context.Context, out *outcome) {
 		t.fail(err) // cancels the spinner
 		return
 	}
-	if err := t.session.commit(ctx, nil, &mode); err != nil {
+	if err := t.session.commit(ctx, t.number, nil, &mode); err != nil {
 		t.deps.logger.Error("commit switch", "turn", t.number, "err", err)
 	}
 	t.session.publish(ModeSwitched{Turn: t.number, Mode: mode, Persona: persona.New(t.session.id, mode)})
@@ -210,6 +210,7 @@ func (t *turn) fail(err error) {
 		t.deps.metrics.Error(string(llm.AsError(err).Kind))
 		t.deps.logger.Warn("turn failed", "turn", t.number, "err", err)
 	}
+	t.session.recordTurn(t.number)
 	t.session.publish(TurnFailed{Turn: t.number, Problem: p})
 }
 
@@ -222,7 +223,7 @@ func (t *turn) replay(ctx context.Context, c cachedTurn) {
 	history := append(t.history,
 		message.Message{Role: message.RoleUser, Content: t.text},
 		message.Message{Role: message.RoleAssistant, Content: c.text})
-	if err := t.session.commit(ctx, history, nil); err != nil {
+	if err := t.session.commit(ctx, t.number, history, nil); err != nil {
 		t.deps.logger.Error("commit cached turn", "turn", t.number, "err", err)
 	}
 	t.session.publish(TurnDone{Turn: t.number})

@@ -23,6 +23,7 @@ type Session struct {
 	ModeID    string            `json:"mode_id"`
 	History   []message.Message `json:"history"` // bounded by the caller
 	Voice     string            `json:"voice"`   // realtime voice name, empty for the default
+	Turn      int               `json:"turn"`    // the latest turn number; a save never lowers it
 	UpdatedAt time.Time         `json:"updated_at"`
 }
 

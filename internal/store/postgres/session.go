@@ -21,8 +21,8 @@ func (s *Store) GetSession(ctx context.Context, id string) (store.Session, error
 	)
 	err := s.inRead(ctx, func(q querier) error {
 		return q.QueryRow(ctx,
-			`SELECT mode_id, voice, history, updated_at FROM sessions WHERE id = $1`, id,
-		).Scan(&sess.ModeID, &sess.Voice, &history, &sess.UpdatedAt)
+			`SELECT mode_id, voice, history, turn, updated_at FROM sessions WHERE id = $1`, id,
+		).Scan(&sess.ModeID, &sess.Voice, &history, &sess.Turn, &sess.UpdatedAt)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.Session{}, fmt.Errorf("get session %q: %w", id, store.ErrNotFound)
@@ -49,11 +49,11 @@ func (s *Store) SaveSession(ctx context.Context, sess store.Session) error {
 	}
 	err = s.inWrite(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `
-			INSERT INTO sessions (id, mode_id, voice, history, updated_at) VALUES ($1, $2, $3, $4, $5)
+			INSERT INTO sessions (id, mode_id, voice, history, turn, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (id) DO UPDATE SET
-				mode_id = excluded.mode_id, voice = excluded.voice,
-				history = excluded.history, updated_at = excluded.updated_at`,
-			sess.ID, sess.ModeID, sess.Voice, json.RawMessage(history), storeutil.Now())
+				mode_id = excluded.mode_id, voice = excluded.voice, history = excluded.history,
+				turn = greatest(sessions.turn, excluded.turn), updated_at = excluded.updated_at`,
+			sess.ID, sess.ModeID, sess.Voice, json.RawMessage(history), sess.Turn, storeutil.Now())
 		return err
 	})
 	if err != nil {

@@ -22,8 +22,8 @@ func (s *Store) GetSession(ctx context.Context, id string) (store.Session, error
 	)
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx,
-			`SELECT mode_id, voice, history, updated_at FROM sessions WHERE id = ?`, id,
-		).Scan(&sess.ModeID, &sess.Voice, &history, &updated)
+			`SELECT mode_id, voice, history, turn, updated_at FROM sessions WHERE id = ?`, id,
+		).Scan(&sess.ModeID, &sess.Voice, &history, &sess.Turn, &updated)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Session{}, fmt.Errorf("get session %q: %w", id, store.ErrNotFound)
@@ -50,11 +50,11 @@ func (s *Store) SaveSession(ctx context.Context, sess store.Session) error {
 	}
 	err = s.inWrite(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO sessions (id, mode_id, voice, history, updated_at) VALUES (?, ?, ?, ?, ?)
+			INSERT INTO sessions (id, mode_id, voice, history, turn, updated_at) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET
-				mode_id = excluded.mode_id, voice = excluded.voice,
-				history = excluded.history, updated_at = excluded.updated_at`,
-			sess.ID, sess.ModeID, sess.Voice, string(history), storeutil.Now().UnixMicro())
+				mode_id = excluded.mode_id, voice = excluded.voice, history = excluded.history,
+				turn = max(sessions.turn, excluded.turn), updated_at = excluded.updated_at`,
+			sess.ID, sess.ModeID, sess.Voice, string(history), sess.Turn, storeutil.Now().UnixMicro())
 		return err
 	})
 	if err != nil {

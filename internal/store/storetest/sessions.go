@@ -32,6 +32,7 @@ func testSessionRoundTrip(t *testing.T, s store.Store) {
 		ModeID:    "banking",
 		History:   sampleHistory(),
 		Voice:     "alloy",
+		Turn:      7,
 		UpdatedAt: time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC), // the store must replace it
 	}
 	before := time.Now().Truncate(time.Microsecond)
@@ -43,8 +44,17 @@ func testSessionRoundTrip(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("GetSession: %v", err)
 	}
-	if got.ID != in.ID || got.ModeID != in.ModeID || got.Voice != in.Voice {
-		t.Errorf("GetSession = {%q %q %q}, want {%q %q %q}", got.ID, got.ModeID, got.Voice, in.ID, in.ModeID, in.Voice)
+	if got.ID != in.ID || got.ModeID != in.ModeID || got.Voice != in.Voice || got.Turn != in.Turn {
+		t.Errorf("GetSession = {%q %q %q %d}, want {%q %q %q %d}", got.ID, got.ModeID, got.Voice, got.Turn, in.ID, in.ModeID, in.Voice, in.Turn)
+	}
+	// A save from a replica that saw fewer turns never lowers the number.
+	older := in
+	older.Turn = 3
+	if err := s.SaveSession(ctx, older); err != nil {
+		t.Fatalf("SaveSession: %v", err)
+	}
+	if got, err := s.GetSession(ctx, in.ID); err != nil || got.Turn != in.Turn {
+		t.Errorf("turn after saving an older number = %d (%v), want %d", got.Turn, err, in.Turn)
 	}
 	if !reflect.DeepEqual(got.History, in.History) {
 		t.Errorf("history changed in the round trip:\n got %+v\nwant %+v", got.History, in.History)
