@@ -135,7 +135,7 @@ describe("against a fake Azure endpoint", () => {
 describe("a screen that joins mid-turn", () => {
   // Every answer of this fake model waits before its first token, so a turn is still in flight
   // when the second screen connects.
-  const delay = "3s";
+  const delay = "8s";
   let fake;
   let server;
   let browser;

@@ -65,6 +65,7 @@ describe("many screens on one session", () => {
   let a;
   let b;
   let session;
+  let framesA;
   const modes = {};
 
   before(async () => {
@@ -76,6 +77,7 @@ describe("many screens on one session", () => {
     ctxB = await browser.newContext({ viewport: phone, isMobile: true, hasTouch: true });
     a = await ctxA.newPage();
     b = await ctxB.newPage();
+    framesA = ui.watchFrames(a);
     for (const p of [a, b]) p.on("pageerror", (e) => console.error("page error:", e.message));
     for (const m of (await (await fetch(`${server.url}/api/modes`)).json()).modes) modes[m.id] = m;
     mkdirSync(shots, { recursive: true });
@@ -135,6 +137,22 @@ describe("many screens on one session", () => {
     // The server prefetches the tabs: the first one fills both dashboards.
     await Promise.all([ui.waitTab(a, "dashboard"), ui.waitTab(b, "dashboard")]);
     assert.deepEqual(await ui.chartCaptions(b), await ui.chartCaptions(a));
+
+    // A screen that joins after the prefetch gets the dashboard too: it asks for it (free, from
+    // the server's cache).
+    const from = framesA.frames.length;
+    const late = await (await browser.newContext({ viewport: laptop })).newPage();
+    try {
+      await late.goto(`${server.url}/?session=${session}`);
+      await ui.waitConnected(late);
+      await ui.waitTab(late, "dashboard");
+      assert.deepEqual(await ui.chartCaptions(late), await ui.chartCaptions(a));
+      // The laptop got the same content again and still shows the dashboard.
+      await framesA.next((f) => f.type === "tab_content" && f.payload.tab_id === "dashboard", 10_000, from);
+      await ui.waitTab(a, "dashboard");
+    } finally {
+      await late.context().close();
+    }
   });
 
   test("a chat typed on one screen shows its question and chart on both", async () => {

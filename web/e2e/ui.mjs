@@ -68,7 +68,8 @@ export async function sessionId(page) {
 
 /**
  * watchFrames records every frame the page's WebSockets receive, parsed. Call it before the page
- * connects; next(pred) resolves with the first frame, seen or still to come, that matches.
+ * connects; next(pred) resolves with the first frame, seen or still to come, that matches (from:
+ * the first index to look at, e.g. frames.length for only frames still to come).
  */
 export function watchFrames(page) {
   const frames = [];
@@ -92,8 +93,8 @@ export function watchFrames(page) {
   });
   return {
     frames,
-    next(pred, timeout = 15_000) {
-      const seen = frames.find(pred);
+    next(pred, timeout = 15_000, from = 0) {
+      const seen = frames.slice(from).find(pred);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const w = { pred, resolve };

@@ -4,6 +4,7 @@ import { pinSession, sessionFromURL } from "./api";
 import { warmCharts } from "./charts";
 import { Connection, socketURL } from "./socket";
 import { Store } from "./store";
+import { tabToRestore } from "./state";
 import type { State } from "./state";
 import { applyTheme, defaultTheme } from "./theme";
 import { modes } from "./constants";
@@ -18,7 +19,14 @@ export class App {
     // A link from another screen's Settings (/?session=ID) joins that screen's session.
     const session = sessionFromURL(loc.search);
     pinSession(session);
-    this.conn = new Connection({ url: socketURL(loc, session), dispatch: (a) => this.store.dispatch(a), now: this.now });
+    this.conn = new Connection({
+      url: socketURL(loc, session),
+      dispatch: (a) => {
+        this.store.dispatch(a);
+        if (a.type === "server" && a.msg.type === "session") this.restoreTab();
+      },
+      now: this.now,
+    });
   }
 
   /** start connects and keeps the document (theme, title) in step with the state. */
@@ -82,6 +90,12 @@ export class App {
 
   dismissNotice(): void {
     this.store.dispatch({ type: "dismiss_notice" });
+  }
+
+  // restoreTab fills the dashboard of a screen that joined after the server's prefetch.
+  private restoreTab(): void {
+    const tab = tabToRestore(this.store.getState());
+    if (tab !== null) this.selectTab(tab);
   }
 
   dismissTabFailure(): void {

@@ -1,5 +1,5 @@
-// Types of the /ws protocol and the JSON shapes it carries (PRODUCT.md 5.3, 5.4, 5.6). They mirror
-// the Go types in internal/modes, internal/persona and internal/llm.
+// Types of the /ws protocol (docs/protocol.md) and the JSON shapes it carries (PRODUCT.md 5.3,
+// 5.6). They mirror the Go types in internal/modes, internal/persona, internal/chat and internal/llm.
 
 export interface Theme {
   primary: string;
