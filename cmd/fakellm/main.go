@@ -2,11 +2,12 @@
 // the real presto binary runs against it with AZURE_PROJECT_ENDPOINT=http://127.0.0.1:PORT and
 // AZURE_API_KEY=test. It answers by deterministic rules on the last user message (see rules.go)
 // and speaks the wire protocol of internal/llm/llmtest, on any path ending in /chat/completions
-// (the Azure v1 route /openai/v1/chat/completions included).
+// (the Azure v1 route /openai/v1/chat/completions included). GET /stats counts the requests it
+// has answered: {"chat": N, "structured": N} (streamed chats, structured mode generations).
 //
 // Usage:
 //
-//	fakellm [-addr 127.0.0.1:0] [-first-token-delay 0s]
+//	fakellm [-addr 127.0.0.1:0] [-first-token-delay 0s] [-generation-delay 0s]
 //
 // It prints "listening on ADDR" once it accepts connections, and stops on SIGINT or SIGTERM.
 package main
@@ -43,6 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	delay := fs.Duration("first-token-delay", 0, "fixed delay before the first streamed event of every answer")
+	genDelay := fs.Duration("generation-delay", 0, "fixed delay before every structured mode generation's answer")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,9 +54,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	r := &rules{firstTokenDelay: *delay}
+	r := &rules{firstTokenDelay: *delay, generationDelay: *genDelay}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /stats", r.stats)
+	mux.Handle("/", llmtest.NewHandler(r.respond))
 	srv := &http.Server{
-		Handler:           logged(logger, llmtest.NewHandler(r.respond)),
+		Handler:           logged(logger, mux),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	fmt.Fprintf(stdout, "listening on %s\n", l.Addr())

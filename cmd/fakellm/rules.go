@@ -24,17 +24,24 @@ import (
 //  5. "checking" anywhere → a sentence and a line show_chart of the checking balance (figures from
 //     the system prompt when it has them, see checking.go);
 //  6. anything else → one scripted sentence.
+//
+// It counts what it answers for GET /stats (see stats).
 type rules struct {
 	firstTokenDelay time.Duration
+	generationDelay time.Duration // so that generations asked for at once overlap
 
-	mu    sync.Mutex
-	flaky int // "flaky" requests seen by this process
+	mu          sync.Mutex
+	flaky       int // "flaky" requests seen by this process
+	chats       int // streamed chat requests
+	generations int // structured requests for a mode_config
 }
 
 func (r *rules) respond(req *llmtest.Request) llmtest.Reply {
 	user := req.LastUserMessage()
 	lower := strings.ToLower(user)
+	r.count(req)
 	if !req.Streamed() {
+		time.Sleep(r.generationDelay)
 		return structured(req)
 	}
 	if strings.Contains(lower, "flaky") && r.nextFlakyFails() {
@@ -54,6 +61,29 @@ func (r *rules) respond(req *llmtest.Request) llmtest.Reply {
 		reply = llmtest.Text("This is a scripted answer from the fake model.", 4)
 	}
 	return reply.WithFirstDelay(r.firstTokenDelay)
+}
+
+// count records req for the stats: a streamed chat, or a structured mode generation.
+func (r *rules) count(req *llmtest.Request) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case req.Streamed():
+		r.chats++
+	case req.SchemaName() == "mode_config":
+		r.generations++
+	}
+}
+
+// stats answers GET /stats with the requests answered since start: {"chat": N, "structured": N},
+// streamed chat requests (failed flaky ones included) and structured mode generations. The
+// cluster tests read it to prove that a new industry is generated once across replicas.
+func (r *rules) stats(w http.ResponseWriter, _ *http.Request) {
+	r.mu.Lock()
+	counts := map[string]int{"chat": r.chats, "structured": r.generations}
+	r.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(counts)
 }
 
 // nextFlakyFails counts a flaky request and reports whether it should fail.

@@ -280,3 +280,4 @@ test("a retryable error shows Retry, and Retry works", async () => {
 // Imported last so their flows run after the ones above, each suite with its own servers.
 await import("./screens.test.mjs");
 await import("./azure.test.mjs");
+await import("./cluster.test.mjs");

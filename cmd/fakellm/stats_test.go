@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+
+	"presto/internal/llm"
+	"presto/internal/llm/openaillm"
+)
+
+// startFakeWith runs the command with args (on port 0) and returns its address and a provider that
+// talks to it on Azure's v1 route, without retries.
+func startFakeWith(t *testing.T, args ...string) (string, *openaillm.Provider) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &addrWriter{ready: make(chan string, 1)}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), out, io.Discard) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	var addr string
+	select {
+	case addr = <-out.ready:
+	case err := <-done:
+		t.Fatalf("run ended early: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("no \"listening on\" line")
+	}
+	client := openai.NewClient(option.WithBaseURL("http://"+addr+"/openai/v1/"), option.WithAPIKey(""), option.WithHeader("api-key", "test"))
+	return addr, openaillm.New(client, "model-router", "azure", slog.New(slog.DiscardHandler), openaillm.WithMaxRetries(0))
+}
+
+func TestStatsCountChatsAndModeGenerations(t *testing.T) {
+	addr, p := startFakeWith(t)
+	stats := func() map[string]int {
+		t.Helper()
+		res, err := http.Get("http://" + addr + "/stats")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var got map[string]int
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/json" {
+			t.Fatalf("GET /stats: %s %s", res.Status, res.Header.Get("Content-Type"))
+		}
+		if err := json.NewDecoder(res.Body).Decode(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	want := func(chat, structured int) {
+		t.Helper()
+		if got := stats(); len(got) != 2 || got["chat"] != chat || got["structured"] != structured {
+			t.Fatalf("stats %v, want chat %d and structured %d", got, chat, structured)
+		}
+	}
+
+	want(0, 0)
+	if r := ask(t, p, "", "hello", nil); r.err != nil {
+		t.Fatal(r.err)
+	}
+	_ = ask(t, p, "", "a flaky question", nil) // fails with a 503, and counts: the request came
+	want(2, 0)
+	for range 2 {
+		if _, err := p.Structured(context.Background(), llm.StructuredRequest{
+			User: "Industry: pet store", SchemaName: "mode_config", Schema: map[string]any{"type": "object"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A schema fakellm refuses is no mode generation, and a wrong path reaches no rule.
+	if _, err := p.Structured(context.Background(), llm.StructuredRequest{User: "x", SchemaName: "other", Schema: map[string]any{"type": "object"}}); err == nil {
+		t.Fatal("unknown schema answered")
+	}
+	res, err := http.Post("http://"+addr+"/stats", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("POST /stats: %s, want the fake's 404", res.Status)
+	}
+	want(2, 2)
+}
+
+func TestGenerationDelay(t *testing.T) {
+	_, p := startFakeWith(t, "-generation-delay", "1s")
+	start := time.Now()
+	if _, err := p.Structured(context.Background(), llm.StructuredRequest{
+		User: "Industry: pet store", SchemaName: "mode_config", Schema: map[string]any{"type": "object"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < time.Second {
+		t.Errorf("the generation took %v, want at least the 1s delay", took)
+	}
+	start = time.Now()
+	if r := ask(t, p, "", "hello", nil); r.err != nil {
+		t.Fatal(r.err)
+	}
+	if took := time.Since(start); took >= time.Second {
+		t.Errorf("a chat took %v: the delay is for generations only", took)
+	}
+}
