@@ -25,11 +25,18 @@ import (
 
 // startFake runs the command on port 0 and returns a provider that talks to it on Azure's v1 route.
 func startFake(t *testing.T) *openaillm.Provider {
+	_, p := startFakeWith(t, 2)
+	return p
+}
+
+// startFakeWith runs the command with args (on port 0) and returns its address and a provider that
+// talks to it on Azure's v1 route, with up to retries retries.
+func startFakeWith(t *testing.T, retries int, args ...string) (string, *openaillm.Provider) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &addrWriter{ready: make(chan string, 1)}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, out, io.Discard) }()
+	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), out, io.Discard) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -45,7 +52,7 @@ func startFake(t *testing.T) *openaillm.Provider {
 		t.Fatal("no \"listening on\" line")
 	}
 	client := openai.NewClient(option.WithBaseURL("http://"+addr+"/openai/v1/"), option.WithAPIKey(""), option.WithHeader("api-key", "test"))
-	return openaillm.New(client, "model-router", "azure", slog.New(slog.DiscardHandler), openaillm.WithMaxRetries(2))
+	return addr, openaillm.New(client, "model-router", "azure", slog.New(slog.DiscardHandler), openaillm.WithMaxRetries(retries))
 }
 
 // addrWriter reports the address of the "listening on ADDR" line.

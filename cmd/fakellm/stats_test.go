@@ -3,47 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
 
-	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
-
 	"presto/internal/llm"
-	"presto/internal/llm/openaillm"
 )
 
-// startFakeWith runs the command with args (on port 0) and returns its address and a provider that
-// talks to it on Azure's v1 route, without retries.
-func startFakeWith(t *testing.T, args ...string) (string, *openaillm.Provider) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &addrWriter{ready: make(chan string, 1)}
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), out, io.Discard) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	})
-	var addr string
-	select {
-	case addr = <-out.ready:
-	case err := <-done:
-		t.Fatalf("run ended early: %v", err)
-	case <-time.After(5 * time.Second):
-		t.Fatal("no \"listening on\" line")
-	}
-	client := openai.NewClient(option.WithBaseURL("http://"+addr+"/openai/v1/"), option.WithAPIKey(""), option.WithHeader("api-key", "test"))
-	return addr, openaillm.New(client, "model-router", "azure", slog.New(slog.DiscardHandler), openaillm.WithMaxRetries(0))
-}
-
 func TestStatsCountChatsAndModeGenerations(t *testing.T) {
-	addr, p := startFakeWith(t)
+	addr, p := startFakeWith(t, 0)
 	stats := func() map[string]int {
 		t.Helper()
 		res, err := http.Get("http://" + addr + "/stats")
@@ -96,7 +64,7 @@ func TestStatsCountChatsAndModeGenerations(t *testing.T) {
 }
 
 func TestGenerationDelay(t *testing.T) {
-	_, p := startFakeWith(t, "-generation-delay", "1s")
+	_, p := startFakeWith(t, 0, "-generation-delay", "1s")
 	start := time.Now()
 	if _, err := p.Structured(context.Background(), llm.StructuredRequest{
 		User: "Industry: pet store", SchemaName: "mode_config", Schema: map[string]any{"type": "object"},

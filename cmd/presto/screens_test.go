@@ -70,7 +70,7 @@ func TestTwoScreensFollowEveryTurn(t *testing.T) {
 			t.Fatalf("chat_start %+v, want the laptop's text and screen %v", start, s1["screen"])
 		}
 	}
-	if !slices.Contains(readTurnTypes(t, chatTurn(t, projector, "what is my credit score?")), "tool_result") {
+	if !slices.Contains(chatTurn(t, projector, "what is my credit score?").types(), "tool_result") {
 		t.Fatal("a question from the second screen drew nothing")
 	}
 	readTurn(t, laptop) // the laptop follows the projector's turn too
@@ -82,8 +82,6 @@ func TestTwoScreensFollowEveryTurn(t *testing.T) {
 		}
 	}
 }
-
-func readTurnTypes(t *testing.T, l turnLog) []string { return l.types() }
 
 // TestScreenJoiningMidTurn: a socket that joins while an answer streams gets the turn so far in
 // its session message, then the rest of the turn.

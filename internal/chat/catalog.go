@@ -30,7 +30,7 @@ type Catalog struct {
 	logger   *slog.Logger
 	prebuilt []modes.Mode // built once and shared: every session in a prebuilt mode points here
 
-	locker   Locker // nil on a single replica
+	locker Locker // nil on a single replica
 
 	mu       sync.Mutex
 	inFlight map[string]*generation // by mode id: one generation per id at a time
