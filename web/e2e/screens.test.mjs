@@ -290,8 +290,15 @@ describe("tab clicks against the per-session limit", () => {
     assert.equal(await page.locator(".chat-error").count(), 0);
     const err = frames.frames.find((f) => f.type === "error" || f.type === "tab_error");
     assert.ok(err, "the refusal came as neither error nor tab_error");
-    if (err.payload.retryable) assert.equal(await page.getByTestId("tab-retry").count(), 1);
-    else assert.equal(await page.getByTestId("tab-retry").count(), 0);
+    assert.equal(err.payload.retryable, true, "a rate limit should be retryable");
+    assert.equal(await page.getByTestId("tab-retry").count(), 1);
     await ui.screenshot(page, join(shots, "tab-rate-limited.png"));
+
+    // Once the limit allows another request (the notice says when), Retry fills the tab.
+    const wait = Number(/(\d+)\s*s\b/.exec(text)?.[1] ?? 20);
+    await page.waitForTimeout(wait * 1000 + 300);
+    await page.getByTestId("tab-retry").click();
+    await ui.waitTab(page, refused, { chart: false });
+    assert.equal(await notice.count(), 0);
   });
 });

@@ -121,15 +121,19 @@ export async function chartCaptions(page) {
   return page.locator('[data-testid="chart"] caption').allTextContents();
 }
 
-/** waitTab waits until tabId is the active tab and the charts show its content. */
-export async function waitTab(page, tabId, timeout = 15_000) {
+/**
+ * waitTab waits until tabId is the active tab and the dashboard shows its content: a chart, unless
+ * chart is false (some tabs bring only metrics).
+ */
+export async function waitTab(page, tabId, { chart = true, timeout = 15_000 } = {}) {
   try {
     await page.waitForFunction(
-      (id) =>
+      ({ id, chart }) =>
         document.querySelector(`[data-testid="tab"][data-tab-id="${id}"]`)?.getAttribute("aria-current") === "page" &&
         document.querySelector(".visuals")?.getAttribute("data-charts-tab") === id &&
-        document.querySelector('[data-testid="chart"]') !== null,
-      tabId,
+        document.querySelector(".visuals")?.getAttribute("aria-busy") === "false" &&
+        (!chart || document.querySelector('[data-testid="chart"]') !== null),
+      { id: tabId, chart },
       { timeout },
     );
   } catch (err) {

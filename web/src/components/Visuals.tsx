@@ -15,7 +15,10 @@ interface Props {
 export function Visuals({ state: s, onDrawn, onRetryTab, onDismissTabFailure }: Props) {
   const theme = s.mode?.theme;
   const failure = s.tabFailure;
-  const label = failure ? (s.mode?.tabs ?? []).find((t) => t.id === failure.tabId)?.label ?? failure.tabId : "";
+  const tabLabel = (id: string) => (s.mode?.tabs ?? []).find((t) => t.id === id)?.label ?? id;
+  const label = failure ? tabLabel(failure.tabId) : "";
+  // The tab whose content (metrics only) is on show, when it brought no chart.
+  const shownTab = s.chartsTab !== null && s.chartsTab === s.activeTab ? tabLabel(s.chartsTab) : null;
   return (
     <div
       class={`visuals card-soft n-${s.charts.length} ${s.tabLoading && s.charts.length > 0 ? "is-loading" : ""} ${s.tabFailure && s.chartsTab !== null && s.chartsTab !== s.activeTab ? "is-stale" : ""}`}
@@ -28,6 +31,8 @@ export function Visuals({ state: s, onDrawn, onRetryTab, onDismissTabFailure }: 
         <div class="visuals-empty">
           {s.tabLoading ? (
             <div class="skeleton" aria-label="Loading" />
+          ) : shownTab ? (
+            <p>{shownTab} has no chart. Ask a question and the answer's chart appears here.</p>
           ) : (
             <p>Ask a question and the answer's chart appears here.</p>
           )}
