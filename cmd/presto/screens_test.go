@@ -199,12 +199,29 @@ func TestTabOverTheSocket(t *testing.T) {
 	send(t, phone, "tab", map[string]string{"tab_id": "loans"}) // over the limit
 	m := readMsg(t, phone)
 	var refused struct {
+		TabID     string `json:"tab_id"`
 		Error     string
 		Retryable bool
 	}
 	_ = json.Unmarshal(m.Payload, &refused)
-	if m.Type != "error" || !refused.Retryable || !strings.Contains(refused.Error, "too many") {
-		t.Fatalf("over the limit: %s %s, want a retryable rate-limit error", m.Type, m.Payload)
+	if m.Type != "tab_error" || refused.TabID != "loans" || !refused.Retryable || !strings.Contains(refused.Error, "too many") {
+		t.Fatalf("over the limit: %s %s, want a retryable rate-limit tab_error for loans", m.Type, m.Payload)
+	}
+	send(t, projector, "ping", map[string]any{})
+	for m := readMsg(t, projector); m.Type != "pong"; m = readMsg(t, projector) {
+		if m.Type == "tab_error" || m.Type == "tab_selected" && strings.Contains(string(m.Payload), "loans") {
+			t.Fatalf("the refusal reached another screen: %s %s", m.Type, m.Payload)
+		}
+	}
+
+	// A screen that joins now gets the tabs filled so far, after its session message.
+	late, _ := dial(t, a, "?session=tab-socket-1")
+	var filled []string
+	for _, m := range readUntil(t, late, "tab_content") {
+		filled = append(filled, m.Type+" "+string(m.Payload)[:40])
+	}
+	if m := readMsg(t, late); m.Type != "tab_content" {
+		t.Fatalf("the joining screen got %v then %s, want the two filled tabs", filled, m.Type)
 	}
 	send(t, phone, "tab", map[string]string{"tab_id": "accounts"}) // cached: free
 	if msgs := readUntil(t, phone, "tab_content"); len(msgs) != 2 {

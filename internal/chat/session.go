@@ -278,7 +278,7 @@ func (s *Session) Chat(text, screen string) error {
 func (s *Session) admit() error {
 	if wait, ok := s.limiter.allow(); !ok {
 		return &Rejected{Kind: ProblemRateLimited, Retryable: true,
-			Message: fmt.Sprintf("too many messages; try again in %d s", int(wait.Seconds())+1)}
+			Message: fmt.Sprintf("too many requests; try again in %d s", int(wait.Seconds())+1)}
 	}
 	return nil
 }

@@ -45,6 +45,36 @@ func (s *Session) Tab(ctx context.Context, tabID string) error {
 	return nil
 }
 
+// CachedTabs is the content already filled for the current mode's tabs, for a screen that joins
+// after the prefetch told the others.
+func (s *Session) CachedTabs(ctx context.Context) []TabFilled {
+	s.mu.Lock()
+	mode := s.mode
+	s.mu.Unlock()
+	var filled []TabFilled
+	for _, tab := range mode.Tabs {
+		if tab.ID == settingsTab {
+			continue
+		}
+		results, ok, err := s.cachedTab(ctx, mode, tab)
+		if err != nil {
+			s.deps.logger.Warn("read cached tabs", "mode", mode.ID, "err", err)
+			return filled
+		}
+		if ok {
+			filled = append(filled, TabFilled{ModeID: mode.ID, TabID: tab.ID, Results: results})
+		}
+	}
+	return filled
+}
+
+// ModeID is the session's current mode.
+func (s *Session) ModeID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mode.ID
+}
+
 // TabContent returns a tab's content directly, for POST /api/tab-content: the same cache, limit and
 // LLM call as Tab, without telling the screens. modeID must be the session's mode.
 func (s *Session) TabContent(ctx context.Context, modeID, tabID string) ([]ToolResult, error) {

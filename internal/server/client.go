@@ -52,6 +52,9 @@ func (c *client) serve(closing context.Context) {
 	defer stopGoingAway()
 	unsubscribe := c.sess.Subscribe(c.deliver)
 	defer unsubscribe()
+	for _, filled := range c.sess.CachedTabs(c.ctx) { // the prefetch told the screens already there
+		c.deliver(filled)
+	}
 	c.read()
 	c.cancel()
 	c.pinger.Stop()
@@ -101,7 +104,14 @@ func (c *client) route(env protocol.Envelope) {
 			c.sendError(`tab needs {"tab_id": "…"}`)
 			return
 		}
-		c.refused(c.sess.Tab(c.ctx, p.TabID))
+		if err := c.sess.Tab(c.ctx, p.TabID); err != nil {
+			// A refused tab the mode has (the rate limit) is that tab's error, for this screen only.
+			if problem := chat.Explain(err); problem.Kind == chat.ProblemRateLimited {
+				c.deliver(chat.TabFailed{ModeID: c.sess.ModeID(), TabID: p.TabID, Problem: problem})
+				return
+			}
+			c.refused(err)
+		}
 	case protocol.TypeClearChat:
 		if err := c.sess.Clear(c.ctx); err != nil {
 			c.logger.Error("clear chat", "err", err)

@@ -4,7 +4,6 @@ import { pinSession, sessionFromURL } from "./api";
 import { warmCharts } from "./charts";
 import { Connection, socketURL } from "./socket";
 import { Store } from "./store";
-import { tabToRestore } from "./state";
 import type { State } from "./state";
 import { applyTheme, defaultTheme } from "./theme";
 import { modes } from "./constants";
@@ -21,10 +20,7 @@ export class App {
     pinSession(session);
     this.conn = new Connection({
       url: socketURL(loc, session),
-      dispatch: (a) => {
-        this.store.dispatch(a);
-        if (a.type === "server" && a.msg.type === "session") this.restoreTab();
-      },
+      dispatch: (a) => this.store.dispatch(a),
       now: this.now,
     });
   }
@@ -90,12 +86,6 @@ export class App {
 
   dismissNotice(): void {
     this.store.dispatch({ type: "dismiss_notice" });
-  }
-
-  // restoreTab fills the dashboard of a screen that joined after the server's prefetch.
-  private restoreTab(): void {
-    const tab = tabToRestore(this.store.getState());
-    if (tab !== null) this.selectTab(tab);
   }
 
   dismissTabFailure(): void {

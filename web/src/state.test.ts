@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { finishedSentences, initialState, isPrestoCommand, reduce, tabToRestore } from "./state";
+import { finishedSentences, initialState, isPrestoCommand, reduce } from "./state";
 import type { Action, State } from "./state";
 import { parseServerMessage } from "./protocol";
 import type { Mode, ServerMessage } from "./protocol";
@@ -622,27 +622,6 @@ describe("tabs over the socket", () => {
     expect(titles(reduce(fresh, content("accounts", "Accounts")))).toEqual(["Accounts"]);
     const none = run([{ type: "open" }, srv({ type: "session", payload: { id: "s1", mode: bank, persona, provider: "offline", active_tab: "" } })]);
     expect(none.activeTab).toBe("dashboard");
-  });
-});
-
-describe("a screen that joins after the prefetch", () => {
-  const chart = { tool: "show_chart", result: { chart_type: "bar", title: "x", data: [{ label: "a", value: 1 }] } };
-  const join = (extra: Record<string, unknown> = {}): State =>
-    run([{ type: "open" }, srv({ type: "session", payload: { id: "s1", screen: "J", mode: bank, persona, provider: "offline", active_tab: "", live: null, ...extra } })]);
-
-  it("asks for the active tab while no question was asked in this mode", () => {
-    expect(tabToRestore(join())).toBe("dashboard");
-    expect(tabToRestore(join({ active_tab: "accounts" }))).toBe("accounts");
-  });
-
-  it("asks for nothing when other screens may show a chart of a question, or it has content already", () => {
-    expect(tabToRestore(join({ history: [{ role: "user", content: "q" }, { role: "assistant", content: "a" }] }))).toBeNull();
-    expect(tabToRestore(join({ live: { turn: 3, text: "q", reply: "", tool_results: [], generating: null } }))).toBeNull();
-    expect(tabToRestore(join({ mode: home }))).toBeNull();
-    expect(tabToRestore(join({ active_tab: "settings" }))).toBeNull();
-    const filled = reduce(join(), srv({ type: "tab_content", payload: { mode_id: "banking", tab_id: "dashboard", tool_results: [chart] } }));
-    expect(tabToRestore(filled)).toBeNull();
-    expect(tabToRestore(reduce(join(), { type: "closed" }))).toBeNull();
   });
 });
 

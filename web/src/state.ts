@@ -188,23 +188,6 @@ export function reduce(s: State, a: Action): State {
   }
 }
 
-/**
- * tabToRestore is the tab a screen that has just joined (or reloaded) should ask for, or null. The
- * server prefetches a mode's tabs once, after the switch, so a screen that joins later has none of
- * their contents. It asks for the active tab only while nothing else can be on the other screens'
- * dashboards: no question asked in this mode (the server clears the conversation on a switch), no
- * turn running. Then they show that tab's content already, and asking again (free, from the
- * server's cache) changes nothing there; after a question they may show its chart, which a `tab`
- * would replace on every screen.
- */
-export function tabToRestore(s: State): string | null {
-  const tab = s.activeTab;
-  if (!s.mode || s.mode.id === modes.homeId || tab === null || tab === modes.settingsTab) return null;
-  if (s.connection !== "open" || s.charts.length > 0 || s.tabLoading || s.inFlight || s.tabContent[tab]) return null;
-  if (s.messages.some((m) => m.role === "user")) return null;
-  return tab;
-}
-
 // closed ends whatever was in flight on this screen; the session message after the reconnect
 // restores the conversation, and a turn still running (another screen's, say) through its `live`.
 function closed(s: State): State {
