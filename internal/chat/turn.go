@@ -24,8 +24,16 @@ type turn struct {
 	persona persona.Persona
 	history []message.Message
 
-	presto  bool   // the user said the magic word: hold the old mode's output back
-	outcome string // for the turn metric: ok, switch, cached, error or cancelled
+	presto  bool      // the user said the magic word: hold the old mode's output back
+	outcome string    // for the turn metric: ok, switch, cached, error or cancelled
+	started time.Time // for the turn metric
+}
+
+// end records the turn's metric, then tells the screens the turn is over (in that order, so that
+// whoever sees the end finds the turn counted).
+func (t *turn) end(last Event) {
+	t.deps.metrics.Turn("chat", t.outcome, time.Since(t.started))
+	t.session.publish(last)
 }
 
 // outcome is what the LLM produced in a turn.
@@ -38,9 +46,8 @@ type outcome struct {
 }
 
 func (t *turn) run(ctx context.Context) {
-	start := time.Now()
+	t.started = time.Now()
 	t.outcome = "ok"
-	defer func() { t.deps.metrics.Turn("chat", t.outcome, time.Since(start)) }()
 	t.presto = mentionsPresto(t.text)
 	t.session.publish(TurnStarted{Turn: t.number, Text: t.text, Screen: t.screen})
 	if t.presto {
@@ -76,7 +83,7 @@ func (t *turn) run(ctx context.Context) {
 	if !t.presto {
 		t.deps.cache.put(key, cachedTurn{text: out.text.String(), results: out.results})
 	}
-	t.session.publish(TurnDone{Turn: t.number})
+	t.end(TurnDone{Turn: t.number})
 }
 
 // ask runs the LLM call, and one more when a tool call was invalid, so the model can correct it.
@@ -193,7 +200,7 @@ func (t *turn) switchMode(ctx context.Context, out *outcome) {
 	}
 	t.session.publish(ModeSwitched{Turn: t.number, Mode: mode, Persona: persona.New(t.session.id, mode)})
 	t.session.publish(TextDelta{Turn: t.number, Text: mode.WelcomeMessage})
-	t.session.publish(TurnDone{Turn: t.number})
+	t.end(TurnDone{Turn: t.number})
 	t.session.tabs.prefetch(mode)
 }
 
@@ -211,7 +218,7 @@ func (t *turn) fail(err error) {
 		t.deps.logger.Warn("turn failed", "turn", t.number, "err", err)
 	}
 	t.session.recordTurn(t.number)
-	t.session.publish(TurnFailed{Turn: t.number, Problem: p})
+	t.end(TurnFailed{Turn: t.number, Problem: p})
 }
 
 // replay answers from the response cache: the same text and charts, no LLM call.
@@ -226,7 +233,7 @@ func (t *turn) replay(ctx context.Context, c cachedTurn) {
 	if err := t.session.commit(ctx, t.number, history, nil); err != nil {
 		t.deps.logger.Error("commit cached turn", "turn", t.number, "err", err)
 	}
-	t.session.publish(TurnDone{Turn: t.number})
+	t.end(TurnDone{Turn: t.number})
 }
 
 // newHistory is the history after a completed turn: the user's message, the assistant's answer
