@@ -36,9 +36,15 @@ type Config struct {
 	AzureRealtimeDeployment string
 	AzureImageDeployment    string
 
-	OpenAIBaseURL string
-	OpenAIAPIKey  string
-	OpenAIModel   string
+	OpenAIBaseURL       string
+	OpenAIAPIKey        string
+	OpenAIModel         string
+	OpenAIRealtimeModel string // OPENAI_REALTIME_MODEL
+
+	VoiceVAD             string  // PRESTO_VOICE_VAD: server_vad or semantic_vad
+	VoiceVADThreshold    float64 // PRESTO_VOICE_VAD_THRESHOLD
+	VoiceSilenceMS       int     // PRESTO_VOICE_SILENCE_MS
+	VoiceTranscribeModel string  // PRESTO_VOICE_TRANSCRIBE_MODEL
 
 	// Limits that keep a public demo from burning its owner's budget.
 	MaxTextChars       int           // PRESTO_MAX_TEXT_CHARS
@@ -113,6 +119,21 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	c.MaxConcurrentLLM = intVar(env, "PRESTO_MAX_CONCURRENT_LLM", 32, bad)
 	c.TurnTimeout = durationVar(env, "PRESTO_TURN_TIMEOUT", 90*time.Second, bad)
 	c.PrefetchTabs = boolVar(env, "PRESTO_PREFETCH_TABS", true, bad)
+	c.OpenAIRealtimeModel = or(env.get("OPENAI_REALTIME_MODEL"), "gpt-realtime")
+	c.VoiceVAD = or(env.get("PRESTO_VOICE_VAD"), "server_vad")
+	if c.VoiceVAD != "server_vad" && c.VoiceVAD != "semantic_vad" {
+		bad("PRESTO_VOICE_VAD", "must be server_vad or semantic_vad, got %q", c.VoiceVAD)
+	}
+	c.VoiceVADThreshold = 0.5
+	if raw := env.get("PRESTO_VOICE_VAD_THRESHOLD"); raw != "" {
+		if v, err := strconv.ParseFloat(raw, 64); err != nil || v <= 0 || v >= 1 {
+			bad("PRESTO_VOICE_VAD_THRESHOLD", "must be a number between 0 and 1, got %q", raw)
+		} else {
+			c.VoiceVADThreshold = v
+		}
+	}
+	c.VoiceSilenceMS = intVar(env, "PRESTO_VOICE_SILENCE_MS", 500, bad)
+	c.VoiceTranscribeModel = or(env.get("PRESTO_VOICE_TRANSCRIBE_MODEL"), "whisper-1")
 	if err := c.LogLevel.UnmarshalText([]byte(or(env.get("LOG_LEVEL"), "info"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error, got %q", env.get("LOG_LEVEL"))
 	}

@@ -27,6 +27,7 @@ import (
 	"presto/internal/store"
 	"presto/internal/store/postgres"
 	"presto/internal/store/sqlite"
+	"presto/internal/voice"
 	"presto/web"
 )
 
@@ -86,6 +87,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		catalog.UseLocker(pg)
 	}
 
+	realtime, noVoice, err := realtimeUpstream(cfg, auth)
+	if err != nil {
+		return err
+	}
 	app := server.New(server.Deps{
 		Logger:         logger,
 		Chat:           chats,
@@ -97,6 +102,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		AccessToken:    cfg.AccessToken,
 		Voices:         voices,
 		Metrics:        m,
+		Realtime:       realtime,
+		VoiceSettings: voice.Settings{VAD: cfg.VoiceVAD, Threshold: cfg.VoiceVADThreshold, SilenceMS: cfg.VoiceSilenceMS,
+			TranscribeModel: cfg.VoiceTranscribeModel, DefaultVoice: voices[0]},
+		VoiceUnavailable: noVoice,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

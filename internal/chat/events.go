@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
 )
@@ -80,7 +81,17 @@ type TabFailed struct {
 	Problem       Problem
 }
 
+// Transcript is a spoken line, the user's or the assistant's: deltas while it streams, then the
+// whole line with Final.
+type Transcript struct {
+	Role   message.Role
+	ItemID string
+	Text   string
+	Final  bool
+}
+
 func (Joined) sessionEvent()                  {}
+func (Transcript) sessionEvent()              {}
 func (TurnStarted) sessionEvent()             {}
 func (TextDelta) sessionEvent()               {}
 func (ToolShown) sessionEvent()               {}
@@ -138,6 +149,7 @@ var relayKinds = map[string]func(json.RawMessage) (Event, error){
 	"tab_selected":       decodeAs[TabSelected],
 	"tab_filled":         decodeAs[TabFilled],
 	"tab_failed":         decodeAs[TabFailed],
+	"transcript":         decodeAs[Transcript],
 }
 
 func decodeAs[T Event](data json.RawMessage) (Event, error) {
@@ -172,6 +184,8 @@ func relayKind(ev Event) string {
 		return "tab_filled"
 	case TabFailed:
 		return "tab_failed"
+	case Transcript:
+		return "transcript"
 	}
 	return ""
 }

@@ -204,6 +204,22 @@ func (s *Session) track(ev Event) {
 	}
 }
 
+// Spoken tells every screen a line of the voice conversation; a final line also joins the
+// history, so that a typed question after a spoken one knows what was said.
+func (s *Session) Spoken(ctx context.Context, line Transcript) error {
+	if line.Final && line.Text != "" {
+		err := s.save(ctx, func(next *store.Session) {
+			next.History = boundHistory(append(slices.Clip(next.History), message.Message{Role: line.Role, Content: line.Text}),
+				s.deps.limits.HistoryMessages)
+		})
+		if err != nil {
+			return fmt.Errorf("keep the spoken line: %w", err)
+		}
+	}
+	s.publish(line)
+	return nil
+}
+
 // Voice is the session's realtime voice, empty for the default.
 func (s *Session) Voice() string {
 	s.mu.Lock()

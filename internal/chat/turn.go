@@ -187,19 +187,12 @@ func (t *turn) flush(out *outcome) {
 // switchMode applies a switch_mode call: find or generate the mode, then show it with its welcome.
 // A failure leaves the current mode in place and says why.
 func (t *turn) switchMode(ctx context.Context, out *outcome) {
-	// Now the industry is known: (re)start the spinner with its name.
 	t.presto = true
-	t.session.publish(ModeGenerating{Turn: t.number, Industry: out.switchTo.Industry})
-	mode, err := t.deps.catalog.Resolve(ctx, out.switchTo.Industry, out.switchTo.CompanyName)
+	mode, err := t.session.applySwitch(ctx, t.number, out.switchTo)
 	if err != nil {
 		t.fail(err) // cancels the spinner
 		return
 	}
-	if err := t.session.commit(ctx, t.number, nil, &mode); err != nil {
-		t.deps.logger.Error("commit switch", "turn", t.number, "err", err)
-	}
-	t.session.publish(ModeSwitched{Turn: t.number, Mode: mode, Persona: persona.New(t.session.id, mode)})
-	t.session.publish(TextDelta{Turn: t.number, Text: mode.WelcomeMessage})
 	t.end(TurnDone{Turn: t.number})
 	t.session.tabs.prefetch(mode)
 }

@@ -41,8 +41,9 @@ type Purpose string
 
 // The purposes of a streamed request.
 const (
-	ForChat Purpose = "chat" // a user's chat turn
-	ForTab  Purpose = "tab"  // the charts and metrics of one dashboard tab
+	ForChat          Purpose = "chat"          // a user's chat turn
+	ForTab           Purpose = "tab"           // the charts and metrics of one dashboard tab
+	ForVisualization Purpose = "visualization" // what the voice asked to show, with one tool forced
 )
 
 // Request is one streamed call. System and Messages are what a network model reads; For, Mode,
@@ -56,6 +57,10 @@ type Request struct {
 	Mode     *modes.Mode      // the mode the call answers in
 	Persona  *persona.Persona // the customer the answer is about
 	Tab      *modes.Tab       // For == ForTab: the tab to fill
+	// ForceTool names the tool the model must call (tool_choice); empty lets it choose.
+	ForceTool string
+	// Description is what to show, For == ForVisualization.
+	Description string
 }
 
 // StructuredRequest asks for one JSON object following a schema: a mode generation, for now.

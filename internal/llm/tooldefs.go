@@ -3,7 +3,7 @@ package llm
 // ChatTools are the tools offered on a chat turn: the two dashboard tools and switch_mode, so a mode
 // switch needs no separate intent-detection call (one LLM round trip per turn).
 func ChatTools() []Tool {
-	return []Tool{showChartTool(), showMetricsTool(), switchModeTool()}
+	return []Tool{showChartTool(), showMetricsTool(), SwitchModeTool()}
 }
 
 // DashboardTools are the tools offered when the dashboard asks for a tab's content: it must draw,
@@ -73,7 +73,8 @@ func showMetricsTool() Tool {
 	}
 }
 
-func switchModeTool() Tool {
+// SwitchModeTool turns the interface into another industry or company; chat and voice offer it.
+func SwitchModeTool() Tool {
 	return Tool{
 		Name: ToolSwitchMode,
 		Description: "Turn the whole app into another industry or company. Call it whenever the user says " +

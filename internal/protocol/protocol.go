@@ -15,6 +15,10 @@ import (
 // with status 1009.
 const MaxMessageBytes = 64 << 10
 
+// MaxVoiceMessageBytes is the largest message a client may send on /voice (audio frames are the
+// big ones); a larger one closes the socket with status 1009.
+const MaxVoiceMessageBytes = 256 << 10
+
 // Message types a client sends.
 const (
 	TypeChat      = "chat"
@@ -39,6 +43,7 @@ const (
 	TypeTabSelected          = "tab_selected"
 	TypeTabContent           = "tab_content"
 	TypeTabError             = "tab_error"
+	TypeTranscript           = "transcript"
 	TypePong                 = "pong"
 	TypeError                = "error"
 )
@@ -132,6 +137,14 @@ type TabErrorPayload struct {
 	TabID     string `json:"tab_id"`
 	Error     string `json:"error"`
 	Retryable bool   `json:"retryable"`
+}
+
+// TranscriptPayload is a spoken line (PRODUCT.md 5.5).
+type TranscriptPayload struct {
+	Role   string `json:"role"`
+	ItemID string `json:"item_id"`
+	Text   string `json:"text"`
+	Final  bool   `json:"final"`
 }
 
 // ModeSwitchPayload is the new mode and its persona.

@@ -12,6 +12,7 @@ import (
 
 	"presto/internal/chat"
 	"presto/internal/protocol"
+	"presto/internal/voice"
 )
 
 // client is one socket: a reader goroutine that routes what the client sends, and a writer that
@@ -22,7 +23,8 @@ import (
 type client struct {
 	conn   *websocket.Conn
 	sess   *chat.Session
-	screen string // this socket's id among the session's screens
+	screen string       // this socket's id among the session's screens
+	voice  *voice.Relay // set on a /voice socket: its messages go to the relay
 	logger *slog.Logger
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -52,8 +54,13 @@ func (c *client) serve(closing context.Context) {
 	defer stopGoingAway()
 	unsubscribe := c.sess.Subscribe(c.deliver)
 	defer unsubscribe()
-	for _, filled := range c.sess.CachedTabs(c.ctx) { // the prefetch told the screens already there
-		c.deliver(filled)
+	if c.voice == nil {
+		for _, filled := range c.sess.CachedTabs(c.ctx) { // the prefetch told the screens already there
+			c.deliver(filled)
+		}
+	} else {
+		c.voice.Start(c.ctx)
+		defer c.voice.Stop() // no orphan realtime session: it costs money by the minute
 	}
 	c.read()
 	c.cancel()
@@ -90,6 +97,12 @@ func (c *client) read() {
 }
 
 func (c *client) route(env protocol.Envelope) {
+	if c.voice != nil && env.Type != protocol.TypePing {
+		if err := c.voice.Message(c.ctx, env.Type, env.Payload); err != nil {
+			c.sendError(err.Error())
+		}
+		return
+	}
 	switch env.Type {
 	case protocol.TypeChat:
 		var p protocol.ChatPayload
@@ -148,8 +161,12 @@ func (c *client) sendError(msg string) {
 	c.send(protocol.TypeError, 0, protocol.ErrorPayload{Error: msg})
 }
 
-// deliver is this socket's subscription to its session's events.
+// deliver is this socket's subscription to its session's events. A /voice socket gets what the
+// dashboard draws (PRODUCT.md 5.5); its own transcripts come from its relay.
 func (c *client) deliver(ev chat.Event) {
+	if c.voice != nil && !forVoice(ev) {
+		return
+	}
 	if typ, turn, payload := wireMessage(ev, c.screen); typ != "" {
 		c.send(typ, turn, payload)
 	}

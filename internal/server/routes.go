@@ -15,6 +15,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/tab-content", s.handleTabContent())
 	mux.Handle("GET /images/{name}", s.handleImage())
 	mux.Handle("GET /ws", s.handleWS())
+	mux.Handle("GET /voice", s.handleVoice())
 	mux.Handle("GET /metrics", s.Metrics.Handler())
 	mux.Handle("GET /api/", notFound())
 	mux.Handle("GET /", s.handleApp())

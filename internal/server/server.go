@@ -12,6 +12,7 @@ import (
 	"presto/internal/chat"
 	"presto/internal/metrics"
 	"presto/internal/store"
+	"presto/internal/voice"
 )
 
 // Deps are what the server is built from; main wires them.
@@ -26,6 +27,11 @@ type Deps struct {
 	AccessToken    string   // when set, every request must present it
 	Voices         []string // the realtime voices a session may pick; the first is the default
 	Metrics        *metrics.Metrics
+	// Realtime is where /voice sockets go; nil when the provider has no realtime model, and then
+	// VoiceUnavailable says what to set.
+	Realtime         *voice.Upstream
+	VoiceSettings    voice.Settings
+	VoiceUnavailable string
 }
 
 // Server is the app's http.Handler. Close sockets with CloseSockets before the process exits.

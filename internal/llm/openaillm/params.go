@@ -24,6 +24,9 @@ func (p *Provider) streamParams(req llm.Request) openai.ChatCompletionNewParams 
 			Parameters:  shared.FunctionParameters(t.Parameters),
 		}))
 	}
+	if req.ForceTool != "" {
+		params.ToolChoice = openai.ToolChoiceOptionFunctionToolChoice(openai.ChatCompletionNamedToolChoiceFunctionParam{Name: req.ForceTool})
+	}
 	return params
 }
 

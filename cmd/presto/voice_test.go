@@ -1,0 +1,391 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"presto/internal/llm/llmtest"
+	"presto/internal/llm/realtimetest"
+)
+
+// voiceApp runs the app against one fake Azure host that answers realtime sockets and chat
+// completions: a switch to the bank for a presto message, "ok" to anything else.
+func voiceApp(t *testing.T, opts realtimetest.Options, env map[string]string) (*app, *realtimetest.Handler) {
+	t.Helper()
+	rt := realtimetest.NewHandler(opts)
+	mux := http.NewServeMux()
+	mux.Handle("/openai/v1/realtime", rt)
+	mux.Handle("/openai/realtime", rt)
+	mux.Handle("/", llmtest.NewHandler(func(r *llmtest.Request) llmtest.Reply {
+		if r.Body["tool_choice"] != nil { // the voice asked to show something: the tool is forced
+			return llmtest.ToolCalls("", llmtest.Call{Name: "show_chart", Arguments: chartArgs})
+		}
+		if strings.Contains(r.LastUserMessage(), "Presto") {
+			return llmtest.ToolCalls("", llmtest.Call{Name: "switch_mode", Arguments: `{"industry":"bank"}`})
+		}
+		return llmtest.Text("ok", 1)
+	}))
+	fake := httptest.NewServer(mux)
+	t.Cleanup(fake.Close)
+	t.Cleanup(rt.Close)
+	base := map[string]string{"AZURE_PROJECT_ENDPOINT": fake.URL, "AZURE_API_KEY": "voice-key",
+		"AZURE_REALTIME_DEPLOYMENT": "rt-dep", "PRESTO_PREFETCH_TABS": "false"}
+	for k, v := range env {
+		base[k] = v
+	}
+	return startApp(t, base), rt
+}
+
+func dialVoice(t *testing.T, a *app, query string) *websocket.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(a.url, "http")+"/voice"+query, nil)
+	if err != nil {
+		t.Fatalf("dial /voice: %v", err)
+	}
+	conn.SetReadLimit(1 << 20)
+	t.Cleanup(func() { conn.CloseNow() })
+	return conn
+}
+
+// readStatus reads until a status message and returns its status.
+func readStatus(t *testing.T, conn *websocket.Conn) (string, map[string]any) {
+	t.Helper()
+	for {
+		m := readMsg(t, conn)
+		if m.Type == "status" {
+			var p map[string]any
+			_ = json.Unmarshal(m.Payload, &p)
+			return p["status"].(string), p
+		}
+	}
+}
+
+func waitConn(t *testing.T, rt *realtimetest.Handler, i int) *realtimetest.Conn {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(rt.Conns()) <= i {
+		if time.Now().After(deadline) {
+			t.Fatalf("no upstream connection %d", i)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return rt.Conns()[i]
+}
+
+// speak sends ms of speech then enough silence to end the utterance, in 100 ms frames.
+func speak(t *testing.T, conn *websocket.Conn, ms int) {
+	t.Helper()
+	for sent := 0; sent < ms; sent += 100 {
+		send(t, conn, "audio", map[string]string{"data": realtimetest.Speech(100)})
+	}
+	for range 6 {
+		send(t, conn, "audio", map[string]string{"data": realtimetest.Silence(100)})
+	}
+}
+
+// TestVoiceRelaysAQuestionAndItsSpokenAnswer: the upstream gets the GA session.update for the
+// session's mode, persona and voice with the key; a spoken question comes back as both
+// transcripts, the answer's audio in order and complete, its first-audio latency; the transcripts
+// reach the session's /ws screens and its history.
+func TestVoiceRelaysAQuestionAndItsSpokenAnswer(t *testing.T) {
+	a, rt := voiceApp(t, realtimetest.Options{
+		Transcribe: func(n, ms int) string { return "how much is in my checking account?" },
+		Respond: func(realtimetest.Turn) realtimetest.Answer {
+			return realtimetest.Answer{Text: "You have about four thousand dollars.", AudioMs: 1200}
+		},
+	}, nil)
+	screen, _ := dial(t, a, "?session=voice-flow-1")
+	chatTurn(t, screen, "Presto-Change-O, you're a bank")
+	mic := dialVoice(t, a, "?session=voice-flow-1")
+	if st, _ := readStatus(t, mic); st != "connecting" {
+		t.Fatalf("first status %q, want connecting", st)
+	}
+	st, p := readStatus(t, mic)
+	if st != "connected" || p["voice"] != "marin" {
+		t.Fatalf("status %q %v, want connected with the default voice", st, p)
+	}
+	up := waitConn(t, rt, 0)
+	if up.Deployment != "rt-dep" || up.Header.Get("api-key") != "voice-key" || up.Preview {
+		t.Fatalf("upstream %s deployment %q key %q preview %v", up.Path, up.Deployment, up.Header.Get("api-key"), up.Preview)
+	}
+	update := up.ReceivedOfType("session.update")[0]["session"].(map[string]any)
+	if update["type"] != "realtime" || !strings.Contains(update["instructions"].(string), "Summit Trust Bank") ||
+		!strings.Contains(update["instructions"].(string), "short sentences") {
+		t.Fatalf("session.update %v: want the GA shape with the bank's instructions", update)
+	}
+	audio := update["audio"].(map[string]any)
+	if audio["output"].(map[string]any)["voice"] != "marin" ||
+		audio["input"].(map[string]any)["turn_detection"].(map[string]any)["silence_duration_ms"] != 500.0 {
+		t.Fatalf("audio settings %v", audio)
+	}
+
+	speak(t, mic, 500)
+	var got []int16
+	var types []string
+	var userLine, assistantLine string
+	for assistantLine == "" {
+		m := readMsg(t, mic)
+		types = append(types, m.Type)
+		var p struct {
+			ItemID string `json:"item_id"`
+			Data   string
+			Role   string
+			Text   string
+			Final  bool
+		}
+		_ = json.Unmarshal(m.Payload, &p)
+		switch {
+		case m.Type == "audio":
+			pcm, err := realtimetest.DecodePCM(p.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, pcm...)
+		case m.Type == "transcript" && p.Final && p.Role == "user":
+			userLine = p.Text
+		case m.Type == "transcript" && p.Final && p.Role == "assistant":
+			assistantLine = p.Text
+		}
+	}
+	if err := realtimetest.CheckNumbered(got, 0); err != nil || len(got) != 1200*24 {
+		t.Fatalf("assistant audio: %d samples (%v), want 1200 ms in order", len(got), err)
+	}
+	for _, want := range []string{"speech_started", "speech_stopped", "latency"} {
+		if !strings.Contains(strings.Join(types, " "), want) {
+			t.Fatalf("messages %v lack %s", types, want)
+		}
+	}
+	if userLine != "how much is in my checking account?" || assistantLine != "You have about four thousand dollars." {
+		t.Fatalf("transcripts %q / %q", userLine, assistantLine)
+	}
+
+	// The dashboard's socket saw both lines, and the history keeps them in order.
+	var onScreen []string
+	for len(onScreen) < 2 {
+		m := readMsg(t, screen)
+		var p struct {
+			Role  string
+			Text  string
+			Final bool
+		}
+		_ = json.Unmarshal(m.Payload, &p)
+		if m.Type == "transcript" && p.Final {
+			onScreen = append(onScreen, p.Role+": "+p.Text)
+		}
+	}
+	if onScreen[0] != "user: "+userLine || onScreen[1] != "assistant: "+assistantLine {
+		t.Fatalf("the /ws screen saw %v", onScreen)
+	}
+	var state struct{ History []struct{ Role, Content string } }
+	getJSON(t, a.url+"/api/state?session=voice-flow-1", &state)
+	n := len(state.History)
+	if n < 2 || state.History[n-2].Content != userLine || state.History[n-1].Content != assistantLine {
+		t.Fatalf("history %v, want the spoken question then its answer", state.History)
+	}
+}
+
+// TestVoiceBargeInTruncatesToWhatWasPlayed: speech over the answer is forwarded, and the browser's
+// played figure becomes a truncate clamped to the audio relayed; with nothing played, none.
+func TestVoiceBargeInTruncatesToWhatWasPlayed(t *testing.T) {
+	a, rt := voiceApp(t, realtimetest.Options{
+		Respond: func(realtimetest.Turn) realtimetest.Answer {
+			return realtimetest.Answer{Text: "A long answer that the user will interrupt.", AudioMs: 3000}
+		},
+		ChunkDelay: 20 * time.Millisecond,
+	}, nil)
+	mic := dialVoice(t, a, "?session=voice-barge-1")
+	readStatus(t, mic)
+	readStatus(t, mic)
+	up := waitConn(t, rt, 0)
+
+	speak(t, mic, 300)
+	var item string
+	for item == "" {
+		if m := readMsg(t, mic); m.Type == "audio" {
+			var p struct {
+				ItemID string `json:"item_id"`
+			}
+			_ = json.Unmarshal(m.Payload, &p)
+			item = p.ItemID
+		}
+	}
+	send(t, mic, "audio", map[string]string{"data": realtimetest.Speech(100)}) // the user talks over it
+	for m := readMsg(t, mic); m.Type != "speech_started"; m = readMsg(t, mic) {
+	}
+	send(t, mic, "played", map[string]any{"item_id": item, "ms": 600000}) // more than was ever sent
+	deadline := time.Now().Add(5 * time.Second)
+	for len(up.Truncations()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	tr := up.Truncations()
+	if len(tr) != 1 || tr[0].ItemID != item || !tr[0].Accepted || tr[0].AudioEndMs <= 0 || tr[0].AudioEndMs > tr[0].SentMs {
+		t.Fatalf("truncations %+v, want one accepted, clamped to the audio sent", tr)
+	}
+	for _, e := range up.Errors() {
+		if e.Code == "response_cancel_not_active" {
+			t.Fatalf("the relay cancelled a response itself: %+v", e)
+		}
+	}
+
+	// Nothing played of an item: no truncate.
+	send(t, mic, "played", map[string]any{"item_id": item, "ms": 0})
+	send(t, mic, "ping", map[string]any{})
+	for m := readMsg(t, mic); m.Type != "pong"; m = readMsg(t, mic) {
+	}
+	if n := len(up.Truncations()); n != 1 {
+		t.Fatalf("%d truncations after a played of 0 ms, want still 1", n)
+	}
+}
+
+// TestVoiceMuteStopAndReconnect: muted audio is not forwarded; an upstream that ends its session
+// is replaced (reconnecting, connected) with the same session.update and the conversation
+// re-seeded; stop closes the upstream at once.
+func TestVoiceMuteStopAndReconnect(t *testing.T) {
+	a, rt := voiceApp(t, realtimetest.Options{EndAfter: 400 * time.Millisecond}, nil)
+	screen, _ := dial(t, a, "?session=voice-long-1")
+	chatTurn(t, screen, "hello there")
+	mic := dialVoice(t, a, "?session=voice-long-1")
+	readStatus(t, mic)
+	readStatus(t, mic)
+	first := waitConn(t, rt, 0)
+
+	send(t, mic, "mute", map[string]bool{"muted": true})
+	send(t, mic, "audio", map[string]string{"data": realtimetest.Speech(100)})
+	send(t, mic, "ping", map[string]any{})
+	for m := readMsg(t, mic); m.Type != "pong"; m = readMsg(t, mic) {
+	}
+	if n := len(first.ReceivedOfType("input_audio_buffer.append")); n != 0 {
+		t.Fatalf("%d audio frames forwarded while muted", n)
+	}
+	send(t, mic, "mute", map[string]bool{"muted": false})
+
+	if st, _ := readStatus(t, mic); st != "reconnecting" {
+		t.Fatalf("after the upstream ended: %q, want reconnecting", st)
+	}
+	if st, _ := readStatus(t, mic); st != "connected" {
+		t.Fatalf("then %q, want connected", st)
+	}
+	second := waitConn(t, rt, 1)
+	if len(second.ReceivedOfType("session.update")) != 1 {
+		t.Fatal("the new upstream got no session.update")
+	}
+	seeded := second.ReceivedOfType("conversation.item.create")
+	for deadline := time.Now().Add(5 * time.Second); len(seeded) < 2 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond) // the fake records what it reads on its own goroutine
+		seeded = second.ReceivedOfType("conversation.item.create")
+	}
+	if len(seeded) < 2 || !strings.Contains(mustJSON(seeded[0]), "hello there") {
+		t.Fatalf("re-seeded items %v, want the conversation so far", seeded)
+	}
+
+	send(t, mic, "stop", map[string]any{})
+	select {
+	case <-second.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("stop left the upstream open")
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// TestVoiceWithoutARealtimeModel: the offline assistant answers /voice with a status error a
+// presenter can act on; an oversized message closes with 1009.
+func TestVoiceWithoutARealtimeModel(t *testing.T) {
+	a := startApp(t, nil)
+	mic := dialVoice(t, a, "?session=voice-offline-1")
+	st, p := readStatus(t, mic)
+	if st != "error" || !strings.Contains(p["reason"].(string), "Voice needs a realtime model") {
+		t.Fatalf("status %q %v", st, p)
+	}
+	big := `{"type":"audio","payload":{"data":"` + strings.Repeat("A", 300<<10) + `"}}`
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = mic.Write(ctx, websocket.MessageText, []byte(big))
+	_, _, err := mic.Read(ctx)
+	if websocket.CloseStatus(err) != websocket.StatusMessageTooBig {
+		t.Fatalf("after a 300 KB message: %v, want close 1009", err)
+	}
+}
+
+// TestVoiceVisualizationAndModeSwitch: request_visualization answers at once, the chat model draws
+// the chart (tool forced) on the /voice socket and on the session's /ws screen, and the voice is
+// told it is on screen without a response.create while one is active; switch_mode by voice puts
+// the new mode on every screen and re-instructs the voice for it.
+func TestVoiceVisualizationAndModeSwitch(t *testing.T) {
+	a, rt := voiceApp(t, realtimetest.Options{
+		Transcribe: func(n, ms int) string { return []string{"", "show my checking balance", "Presto-Change-O, you're an insurer"}[n] },
+		Respond: func(turn realtimetest.Turn) realtimetest.Answer {
+			switch {
+			case len(turn.Outputs) > 0:
+				return realtimetest.Answer{Text: "Done.", AudioMs: 200}
+			case turn.N == 1:
+				return realtimetest.Answer{Text: "Let me show you.", AudioMs: 300, Calls: []realtimetest.Call{{CallID: "c1",
+					Name: "request_visualization", Arguments: `{"vis_type":"chart","description":"checking balance over six months"}`}}}
+			default:
+				return realtimetest.Answer{AudioMs: 0, Calls: []realtimetest.Call{{CallID: "c2",
+					Name: "switch_mode", Arguments: `{"industry":"insurance"}`}}}
+			}
+		},
+	}, nil)
+	screen, _ := dial(t, a, "?session=voice-tools-1")
+	chatTurn(t, screen, "Presto-Change-O, you're a bank")
+	mic := dialVoice(t, a, "?session=voice-tools-1")
+	readStatus(t, mic)
+	readStatus(t, mic)
+	up := waitConn(t, rt, 0)
+
+	speak(t, mic, 300)
+	for _, want := range []string{"visualization_generating", "tool_result"} {
+		for m := readMsg(t, mic); m.Type != want; m = readMsg(t, mic) {
+		}
+	}
+	for m := readMsg(t, screen); m.Type != "tool_result"; m = readMsg(t, screen) {
+	}
+	// The output, one response.create after the calling response ended, then the note.
+	deadline := time.Now().Add(5 * time.Second)
+	noted := func() bool {
+		for _, ev := range up.ReceivedOfType("conversation.item.create") {
+			if strings.Contains(mustJSON(ev), "is now on the customer") {
+				return true
+			}
+		}
+		return false
+	}
+	for !noted() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !noted() {
+		t.Fatalf("the voice was never told the chart is on screen: %v", up.ReceivedOfType("conversation.item.create"))
+	}
+	for _, e := range up.Errors() {
+		if e.Code == "conversation_already_has_active_response" {
+			t.Fatalf("response.create while a response was active: %+v", e)
+		}
+	}
+
+	speak(t, mic, 300) // "Presto-Change-O, you're an insurer"
+	for m := readMsg(t, screen); m.Type != "mode_switch"; m = readMsg(t, screen) {
+	}
+	for m := readMsg(t, mic); m.Type != "mode_switch"; m = readMsg(t, mic) {
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for len(up.ReceivedOfType("session.update")) < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	updates := up.ReceivedOfType("session.update")
+	if len(updates) < 2 || !strings.Contains(mustJSON(updates[len(updates)-1]), "Harborline Mutual") {
+		t.Fatalf("session.updates %d, want a second naming the insurer", len(updates))
+	}
+}

@@ -1,0 +1,114 @@
+package chat
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"presto/internal/llm"
+	"presto/internal/message"
+	"presto/internal/modes"
+	"presto/internal/persona"
+)
+
+// applySwitch is a mode switch as every screen sees it, whether typed or spoken: the spinner with
+// the industry, the mode found or generated (once, across replicas), stored, then the new mode,
+// its persona and its welcome. The caller ends the turn.
+func (s *Session) applySwitch(ctx context.Context, number int, args *llm.SwitchModeArgs) (modes.Mode, error) {
+	s.publish(ModeGenerating{Turn: number, Industry: args.Industry})
+	mode, err := s.deps.catalog.Resolve(ctx, args.Industry, args.CompanyName)
+	if err != nil {
+		return modes.Mode{}, err
+	}
+	if err := s.commit(ctx, number, nil, &mode); err != nil {
+		s.deps.logger.Error("commit switch", "turn", number, "err", err)
+	}
+	s.publish(ModeSwitched{Turn: number, Mode: mode, Persona: persona.New(s.id, mode)})
+	s.publish(TextDelta{Turn: number, Text: mode.WelcomeMessage})
+	return mode, nil
+}
+
+// SwitchMode is a switch the voice asked for: a turn of its own on every screen (spinner, new
+// mode, welcome), the same catalog as a typed one. It returns the new mode for the voice's
+// instructions.
+func (s *Session) SwitchMode(ctx context.Context, args *llm.SwitchModeArgs) (modes.Mode, error) {
+	s.stopTurn()
+	s.mu.Lock()
+	s.turn++
+	number := s.turn
+	s.mu.Unlock()
+	mode, err := s.applySwitch(ctx, number, args)
+	if err != nil {
+		s.publish(ModeGeneratingCancelled{Turn: number})
+		s.recordTurn(number)
+		s.publish(TurnFailed{Turn: number, Problem: Explain(err)})
+		return modes.Mode{}, err
+	}
+	s.publish(TurnDone{Turn: number})
+	s.tabs.prefetch(mode)
+	return mode, nil
+}
+
+// Visualize draws what the voice said it would show: one call of the chat model with show_chart
+// or show_metrics forced, drawn from the persona, on every screen of the session.
+func (s *Session) Visualize(ctx context.Context, args *llm.RequestVisualizationArgs) (results []ToolResult, err error) {
+	start, outcome := time.Now(), "ok"
+	defer func() {
+		if err != nil {
+			outcome = "error"
+		}
+		s.deps.metrics.Turn("visualization", outcome, time.Since(start))
+	}()
+	tool := llm.ToolShowChart
+	if args.VisType == "metrics" {
+		tool = llm.ToolShowMetrics
+	}
+	var offer []llm.Tool
+	for _, t := range llm.DashboardTools() {
+		if t.Name == tool {
+			offer = append(offer, t)
+		}
+	}
+	s.mu.Lock()
+	mode, turn := s.mode, s.turn
+	history := append(s.state.History[:len(s.state.History):len(s.state.History)], message.Message{Role: message.RoleUser,
+		Content: "Show this on the dashboard now, from the customer's exact values: " + args.Description})
+	s.mu.Unlock()
+	p := persona.New(s.id, mode)
+
+	release, err := s.deps.acquireSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, s.deps.limits.TurnTimeout)
+	defer cancel()
+	req := llm.Request{For: llm.ForVisualization, System: systemPrompt(mode, p), Messages: history, Tools: offer,
+		ForceTool: tool, Mode: &mode, Persona: &p, Description: args.Description}
+	err = s.deps.provider.Stream(ctx, req, func(ev llm.Event) error {
+		if ev.Done != nil && ev.Done.Usage != nil {
+			s.deps.metrics.Tokens(ev.Done.Usage.PromptTokens, ev.Done.Usage.CompletionTokens)
+		}
+		if ev.ToolCall == nil {
+			return nil
+		}
+		result, err := llm.ValidateToolCall(*ev.ToolCall)
+		if err != nil {
+			s.deps.logger.Info("invalid visualization tool call", "tool", ev.ToolCall.Name, "err", err)
+			return nil
+		}
+		if _, isSwitch := result.(*llm.SwitchModeArgs); !isSwitch {
+			r := ToolResult{Tool: ev.ToolCall.Name, Result: result}
+			results = append(results, r)
+			s.publish(ToolShown{Turn: turn, Result: r})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("visualization: %w", err)
+	}
+	if len(results) == 0 {
+		return nil, &UserError{Message: "the assistant had nothing to draw for that", Retryable: true, Err: fmt.Errorf("no valid %s call", tool)}
+	}
+	return results, nil
+}
