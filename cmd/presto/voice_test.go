@@ -185,7 +185,9 @@ func TestVoiceRelaysAQuestionAndItsSpokenAnswer(t *testing.T) {
 	if onScreen[0] != "user: "+userLine || onScreen[1] != "assistant: "+assistantLine {
 		t.Fatalf("the /ws screen saw %v", onScreen)
 	}
-	var state struct{ History []struct{ Role, Content string } }
+	var state struct {
+		History []struct{ Role, Content string }
+	}
 	getJSON(t, a.url+"/api/state?session=voice-flow-1", &state)
 	n := len(state.History)
 	if n < 2 || state.History[n-2].Content != userLine || state.History[n-1].Content != assistantLine {
@@ -325,7 +327,9 @@ func TestVoiceWithoutARealtimeModel(t *testing.T) {
 // the new mode on every screen and re-instructs the voice for it.
 func TestVoiceVisualizationAndModeSwitch(t *testing.T) {
 	a, rt := voiceApp(t, realtimetest.Options{
-		Transcribe: func(n, ms int) string { return []string{"", "show my checking balance", "Presto-Change-O, you're an insurer"}[n] },
+		Transcribe: func(n, ms int) string {
+			return []string{"", "show my checking balance", "Presto-Change-O, you're an insurer"}[n]
+		},
 		Respond: func(turn realtimetest.Turn) realtimetest.Answer {
 			switch {
 			case len(turn.Outputs) > 0:
