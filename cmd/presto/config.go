@@ -45,6 +45,8 @@ type Config struct {
 	VoiceVADThreshold    float64 // PRESTO_VOICE_VAD_THRESHOLD
 	VoiceSilenceMS       int     // PRESTO_VOICE_SILENCE_MS
 	VoiceTranscribeModel string  // PRESTO_VOICE_TRANSCRIBE_MODEL
+	VoiceMaxMinutes      int     // PRESTO_VOICE_MAX_MINUTES: per session per day
+	MaxVoiceSessions     int     // PRESTO_MAX_VOICE_SESSIONS: at once in the process
 
 	// Limits that keep a public demo from burning its owner's budget.
 	MaxTextChars       int           // PRESTO_MAX_TEXT_CHARS
@@ -134,6 +136,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 	c.VoiceSilenceMS = intVar(env, "PRESTO_VOICE_SILENCE_MS", 500, bad)
 	c.VoiceTranscribeModel = or(env.get("PRESTO_VOICE_TRANSCRIBE_MODEL"), "whisper-1")
+	c.VoiceMaxMinutes = intVar(env, "PRESTO_VOICE_MAX_MINUTES", 30, bad)
+	c.MaxVoiceSessions = intVar(env, "PRESTO_MAX_VOICE_SESSIONS", 50, bad)
 	if err := c.LogLevel.UnmarshalText([]byte(or(env.get("LOG_LEVEL"), "info"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error, got %q", env.get("LOG_LEVEL"))
 	}

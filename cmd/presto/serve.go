@@ -102,10 +102,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		AccessToken:    cfg.AccessToken,
 		Voices:         voices,
 		Metrics:        m,
-		Realtime:       realtime,
-		VoiceSettings: voice.Settings{VAD: cfg.VoiceVAD, Threshold: cfg.VoiceVADThreshold, SilenceMS: cfg.VoiceSilenceMS,
-			TranscribeModel: cfg.VoiceTranscribeModel, DefaultVoice: voices[0]},
-		VoiceUnavailable: noVoice,
+		Voice: &voice.Service{
+			Upstream:    realtime,
+			Unavailable: noVoice,
+			Settings: voice.Settings{VAD: cfg.VoiceVAD, Threshold: cfg.VoiceVADThreshold, SilenceMS: cfg.VoiceSilenceMS,
+				TranscribeModel: cfg.VoiceTranscribeModel, DefaultVoice: voices[0]},
+			Budget:  voice.NewBudget(cfg.MaxVoiceSessions, cfg.VoiceMaxMinutes),
+			Metrics: m,
+			Logger:  logger,
+		},
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

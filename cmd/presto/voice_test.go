@@ -393,3 +393,42 @@ func TestVoiceVisualizationAndModeSwitch(t *testing.T) {
 		t.Fatalf("session.updates %d, want a second naming the insurer", len(updates))
 	}
 }
+
+// TestVoiceLimitsPreviewFallbackAndVoiceChange: past PRESTO_MAX_VOICE_SESSIONS a /voice socket is
+// told voice is busy; a GA route that answers 404 falls back to the preview form and its names;
+// a voice chosen after the model has spoken opens a new upstream session with it.
+func TestVoiceLimitsPreviewFallbackAndVoiceChange(t *testing.T) {
+	a, rt := voiceApp(t, realtimetest.Options{
+		Respond: func(realtimetest.Turn) realtimetest.Answer { return realtimetest.Answer{Text: "Hello.", AudioMs: 200} },
+	}, map[string]string{"PRESTO_MAX_VOICE_SESSIONS": "1"})
+	rt.RefuseNextGA(1, http.StatusNotFound)
+	mic := dialVoice(t, a, "?session=voice-limits-1")
+	readStatus(t, mic)
+	if st, p := readStatus(t, mic); st != "connected" {
+		t.Fatalf("status %q %v, want connected through the preview form", st, p)
+	}
+	if up := waitConn(t, rt, 0); !up.Preview {
+		t.Fatalf("connected to %s, want the preview route after the GA 404", up.Path)
+	}
+	other := dialVoice(t, a, "?session=voice-limits-2")
+	if st, p := readStatus(t, other); st != "error" || !strings.Contains(p["reason"].(string), "voice is busy") {
+		t.Fatalf("a second voice session: %q %v, want busy", st, p)
+	}
+
+	speak(t, mic, 300)
+	for m := readMsg(t, mic); m.Type != "audio_done"; m = readMsg(t, mic) {
+	}
+	if status, _ := postJSON(t, a.url+"/api/voice-preference?session=voice-limits-1", `{"voice":"cedar"}`); status != 200 {
+		t.Fatalf("choose a voice: %d", status)
+	}
+	if st, _ := readStatus(t, mic); st != "reconnecting" {
+		t.Fatalf("after a new voice: %q, want reconnecting", st)
+	}
+	if st, p := readStatus(t, mic); st != "connected" || p["voice"] != "cedar" {
+		t.Fatalf("then %q %v, want connected with cedar", st, p)
+	}
+	update := waitConn(t, rt, 1).ReceivedOfType("session.update")
+	if len(update) != 1 || !strings.Contains(mustJSON(update[0]), `"voice":"cedar"`) {
+		t.Fatalf("the new upstream session's update: %v", update)
+	}
+}

@@ -90,7 +90,11 @@ type Transcript struct {
 	Final  bool
 }
 
+// VoiceChosen says the session's realtime voice changed.
+type VoiceChosen struct{ Voice string }
+
 func (Joined) sessionEvent()                  {}
+func (VoiceChosen) sessionEvent()             {}
 func (Transcript) sessionEvent()              {}
 func (TurnStarted) sessionEvent()             {}
 func (TextDelta) sessionEvent()               {}
@@ -150,6 +154,7 @@ var relayKinds = map[string]func(json.RawMessage) (Event, error){
 	"tab_filled":         decodeAs[TabFilled],
 	"tab_failed":         decodeAs[TabFailed],
 	"transcript":         decodeAs[Transcript],
+	"voice_chosen":       decodeAs[VoiceChosen],
 }
 
 func decodeAs[T Event](data json.RawMessage) (Event, error) {
@@ -186,6 +191,8 @@ func relayKind(ev Event) string {
 		return "tab_failed"
 	case Transcript:
 		return "transcript"
+	case VoiceChosen:
+		return "voice_chosen"
 	}
 	return ""
 }

@@ -227,9 +227,13 @@ func (s *Session) Voice() string {
 	return s.state.Voice
 }
 
-// SetVoice stores the session's realtime voice.
+// SetVoice stores the session's realtime voice and tells its voice sockets, which take it at once.
 func (s *Session) SetVoice(ctx context.Context, voice string) error {
-	return s.save(ctx, func(next *store.Session) { next.Voice = voice })
+	if err := s.save(ctx, func(next *store.Session) { next.Voice = voice }); err != nil {
+		return err
+	}
+	s.publish(VoiceChosen{Voice: voice})
+	return nil
 }
 
 // save is the one way the durable state changes: copy it, change the copy, store it, and only then
@@ -411,6 +415,10 @@ func (s *Session) receive(ev Event) {
 		s.state.ModeID, s.state.History = e.Mode.ID, nil
 		s.mu.Unlock()
 		s.setMode(e.Mode)
+	case VoiceChosen:
+		s.mu.Lock()
+		s.state.Voice = e.Voice
+		s.mu.Unlock()
 	case TurnDone, Cleared:
 		s.reload()
 	}

@@ -21,6 +21,12 @@ type Metrics struct {
 	tokens     *prometheus.CounterVec
 	errors     *prometheus.CounterVec
 	sockets    prometheus.Gauge
+
+	voiceOpen       prometheus.Gauge
+	voiceConnects   *prometheus.CounterVec
+	voiceFirstAudio prometheus.Histogram
+	voiceTruncates  prometheus.Counter
+	voiceSeconds    prometheus.Counter
 }
 
 // New registers the instruments, the Go runtime and process collectors, and liveSessions (read
@@ -47,8 +53,26 @@ func New(provider string, liveSessions func() int) *Metrics {
 		sockets: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "presto_websockets_open", Help: "Open /ws sockets.",
 		}),
+		voiceOpen: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "presto_voice_sessions_open", Help: "Upstream realtime sessions being relayed (or reconnecting).",
+		}),
+		voiceConnects: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "presto_voice_upstream_connects_total", Help: "Realtime upstream connects: the first of a session, a reconnect after a drop, or a failure.",
+			ConstLabels: labels,
+		}, []string{"result"}),
+		voiceFirstAudio: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "presto_voice_first_audio_seconds", Help: "From the end of the user's speech to the first audio of the answer.",
+			ConstLabels: labels, Buckets: prometheus.ExponentialBuckets(0.05, 2, 10),
+		}),
+		voiceTruncates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "presto_voice_truncates_total", Help: "Assistant items truncated to what the user heard (barge-in).", ConstLabels: labels,
+		}),
+		voiceSeconds: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "presto_voice_seconds_total", Help: "Realtime session time relayed (the costly part of voice).", ConstLabels: labels,
+		}),
 	}
 	reg.MustRegister(m.firstToken, m.turn, m.tokens, m.errors, m.sockets,
+		m.voiceOpen, m.voiceConnects, m.voiceFirstAudio, m.voiceTruncates, m.voiceSeconds,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "presto_sessions_live", Help: "Sessions with an open socket or request.",
 		}, func() float64 { return float64(liveSessions()) }),
@@ -106,5 +130,47 @@ func (m *Metrics) SocketOpened() {
 func (m *Metrics) SocketClosed() {
 	if m != nil {
 		m.sockets.Dec()
+	}
+}
+
+// VoiceOpened and VoiceClosed track upstream realtime sessions.
+func (m *Metrics) VoiceOpened() {
+	if m != nil {
+		m.voiceOpen.Inc()
+	}
+}
+
+// VoiceClosed counts an upstream realtime session that ended.
+func (m *Metrics) VoiceClosed() {
+	if m != nil {
+		m.voiceOpen.Dec()
+	}
+}
+
+// VoiceConnect counts an upstream connect: "connect", "reconnect" or "failed".
+func (m *Metrics) VoiceConnect(result string) {
+	if m != nil {
+		m.voiceConnects.WithLabelValues(result).Inc()
+	}
+}
+
+// VoiceFirstAudio records the time from the user's end of speech to the answer's first audio.
+func (m *Metrics) VoiceFirstAudio(d time.Duration) {
+	if m != nil {
+		m.voiceFirstAudio.Observe(d.Seconds())
+	}
+}
+
+// VoiceTruncate counts a barge-in truncate.
+func (m *Metrics) VoiceTruncate() {
+	if m != nil {
+		m.voiceTruncates.Inc()
+	}
+}
+
+// VoiceTime counts relayed realtime session time.
+func (m *Metrics) VoiceTime(d time.Duration) {
+	if m != nil {
+		m.voiceSeconds.Add(d.Seconds())
 	}
 }

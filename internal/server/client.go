@@ -167,6 +167,10 @@ func (c *client) deliver(ev chat.Event) {
 	if c.voice != nil && !forVoice(ev) {
 		return
 	}
+	if _, ok := ev.(chat.VoiceChosen); ok {
+		c.voice.Restart(c.ctx)
+		return
+	}
 	if typ, turn, payload := wireMessage(ev, c.screen); typ != "" {
 		c.send(typ, turn, payload)
 	}

@@ -27,11 +27,7 @@ type Deps struct {
 	AccessToken    string   // when set, every request must present it
 	Voices         []string // the realtime voices a session may pick; the first is the default
 	Metrics        *metrics.Metrics
-	// Realtime is where /voice sockets go; nil when the provider has no realtime model, and then
-	// VoiceUnavailable says what to set.
-	Realtime         *voice.Upstream
-	VoiceSettings    voice.Settings
-	VoiceUnavailable string
+	Voice          *voice.Service // the /voice relays' upstream, settings and budget
 }
 
 // Server is the app's http.Handler. Close sockets with CloseSockets before the process exits.

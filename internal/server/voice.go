@@ -8,7 +8,6 @@ import (
 
 	"presto/internal/chat"
 	"presto/internal/protocol"
-	"presto/internal/voice"
 )
 
 // handleVoice upgrades to the /voice socket of PRODUCT.md 5.5: the same session, origin rule and
@@ -36,8 +35,7 @@ func (s *Server) handleVoice() http.Handler {
 			return
 		}
 		c := newClient(context.WithoutCancel(r.Context()), conn, sess, s.Logger)
-		c.voice = voice.NewRelay(s.Realtime, s.VoiceUnavailable, s.VoiceSettings, sess,
-			func(typ string, payload any) { c.send(typ, 0, payload) }, s.Logger)
+		c.voice = s.Voice.NewRelay(sess, func(typ string, payload any) { c.send(typ, 0, payload) })
 		s.Metrics.SocketOpened()
 		go func() {
 			defer s.sockets.Done()
@@ -52,7 +50,7 @@ func (s *Server) handleVoice() http.Handler {
 // and the mode, so a voice-only client can follow them.
 func forVoice(ev chat.Event) bool {
 	switch ev.(type) {
-	case chat.ToolShown, chat.ModeGenerating, chat.ModeSwitched:
+	case chat.ToolShown, chat.ModeGenerating, chat.ModeSwitched, chat.VoiceChosen:
 		return true
 	}
 	return false

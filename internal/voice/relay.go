@@ -16,6 +16,7 @@ import (
 	"presto/internal/chat"
 	"presto/internal/llm"
 	"presto/internal/message"
+	"presto/internal/metrics"
 )
 
 const (
@@ -29,11 +30,25 @@ const (
 // Send delivers one message to the browser's /voice socket. It must not block.
 type Send func(typ string, payload any)
 
+// Service is what every relay of the process shares.
+type Service struct {
+	Upstream    *Upstream // nil when the provider has no realtime model
+	Unavailable string    // then: what to set
+	Settings    Settings
+	Budget      *Budget
+	Metrics     *metrics.Metrics // nil records nothing
+	Logger      *slog.Logger
+}
+
+// NewRelay makes the relay of one /voice socket of sess; Start opens the upstream.
+func (v *Service) NewRelay(sess *chat.Session, send Send) *Relay {
+	return &Relay{svc: v, settings: v.Settings, sess: sess, send: send, logger: v.Logger}
+}
+
 // Relay is one /voice socket's link to the realtime model: it opens the upstream, keeps it open
 // across drops, and relays both ways.
 type Relay struct {
-	up       *Upstream // nil when the provider has no realtime model
-	why      string    // what to set, when up is nil
+	svc      *Service
 	settings Settings
 	sess     *chat.Session
 	send     Send
@@ -46,6 +61,7 @@ type Relay struct {
 	conn    *websocket.Conn    // nil between connects
 	preview bool               // the upstream speaks the preview event names
 	muted   bool
+	spent   bool // the day's voice minutes ran out
 
 	relayed     map[string]int // samples of assistant audio relayed, per item
 	speaking    string         // the assistant item whose audio is being relayed
@@ -61,27 +77,74 @@ type Relay struct {
 	notes      []map[string]any // "it is on screen" items waiting for no response to be active
 }
 
-// NewRelay makes the relay of one /voice socket; Start opens the upstream. With no upstream (the
-// offline assistant has no voice), Start says why in a status error, and unavailable is that reason.
-func NewRelay(up *Upstream, unavailable string, settings Settings, sess *chat.Session, send Send, logger *slog.Logger) *Relay {
-	return &Relay{up: up, why: unavailable, settings: settings, sess: sess, send: send, logger: logger}
-}
-
 // Start opens the upstream session (again, after a stop) and relays until Stop or ctx ends.
 func (r *Relay) Start(ctx context.Context) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.up == nil {
-		r.send("status", statusPayload{Status: "error", Reason: r.why})
+	if r.svc.Upstream == nil {
+		r.send("status", statusPayload{Status: "error", Reason: r.svc.Unavailable})
 		return
 	}
 	if r.cancel != nil {
 		return // already running
 	}
+	release, err := r.svc.Budget.acquire(r.sess.ID())
+	if err != nil {
+		r.send("status", statusPayload{Status: "error", Reason: err.Error()})
+		return
+	}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	r.done = make(chan struct{})
 	r.relayed = make(map[string]int)
-	go r.run(r.ctx, r.done)
+	go func(ctx context.Context, cancel context.CancelFunc, done chan struct{}) {
+		defer release()
+		r.svc.Metrics.VoiceOpened()
+		defer r.svc.Metrics.VoiceClosed()
+		go r.meter(ctx, cancel)
+		r.run(ctx, done)
+	}(r.ctx, r.cancel, r.done)
+}
+
+// meter counts the session's voice time while the upstream is open and ends it when the day's
+// minutes are used up.
+func (r *Relay) meter(ctx context.Context, cancel context.CancelFunc) {
+	const tick = time.Second
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			r.svc.Metrics.VoiceTime(tick)
+			if err := r.svc.Budget.spend(r.sess.ID(), tick); err != nil {
+				r.mu.Lock()
+				r.spent = true
+				r.mu.Unlock()
+				r.send("status", statusPayload{Status: "error", Reason: err.Error()})
+				cancel()
+				return
+			}
+		}
+	}
+}
+
+// Restart opens a new upstream session for a voice chosen after the model has spoken (the voice
+// cannot change then); before that, the new voice goes in a session.update.
+func (r *Relay) Restart(ctx context.Context) {
+	r.mu.Lock()
+	conn, spoken := r.conn, len(r.relayed) > 0
+	r.mu.Unlock()
+	if conn == nil {
+		return
+	}
+	if spoken {
+		conn.Close(websocket.StatusNormalClosure, "the voice changed") // run reconnects, re-seeded
+		return
+	}
+	if err := r.write(ctx, r.update(r.sess.State())); err != nil {
+		r.logger.Info("voice change not sent", "err", err)
+	}
 }
 
 // Stop closes the upstream at once: an open realtime session costs money by the minute.
@@ -101,17 +164,24 @@ func (r *Relay) Stop() {
 func (r *Relay) run(ctx context.Context, done chan struct{}) {
 	defer close(done)
 	r.send("status", statusPayload{Status: "connecting"})
-	failures := 0
+	failures, connects := 0, 0
 	for {
-		err := r.session(ctx)
+		err := r.session(ctx, connects)
 		if ctx.Err() != nil {
-			r.send("status", statusPayload{Status: "disconnected"})
+			r.mu.Lock()
+			spent := r.spent
+			r.mu.Unlock()
+			if !spent { // a used-up day said so already
+				r.send("status", statusPayload{Status: "disconnected"})
+			}
 			return
 		}
 		if err == nil {
 			failures = 0 // it was connected: a drop, not a failing connect
+			connects++
 		} else {
 			failures++
+			r.svc.Metrics.VoiceConnect("failed")
 		}
 		if failures >= maxReconnects {
 			reason := "the realtime model could not be reached"
@@ -135,10 +205,15 @@ func (r *Relay) run(ctx context.Context, done chan struct{}) {
 
 // session runs one upstream connection: connect, session.update, re-seed, relay until it ends.
 // It returns nil when a connected session ended, and the error when it could not connect.
-func (r *Relay) session(ctx context.Context) error {
-	conn, preview, err := r.up.dial(ctx)
+func (r *Relay) session(ctx context.Context, connects int) error {
+	conn, preview, err := r.svc.Upstream.dial(ctx)
 	if err != nil {
 		return err
+	}
+	if connects == 0 {
+		r.svc.Metrics.VoiceConnect("connect")
+	} else {
+		r.svc.Metrics.VoiceConnect("reconnect")
 	}
 	defer conn.CloseNow()
 	state := r.sess.State()
@@ -255,6 +330,7 @@ func (r *Relay) handleUpstream(ctx context.Context, ev upstreamEvent) {
 		}
 		r.mu.Unlock()
 		if firstAudio > 0 {
+			r.svc.Metrics.VoiceFirstAudio(firstAudio)
 			r.send("latency", latencyPayload{FirstAudioMS: firstAudio.Milliseconds()})
 		}
 		r.send("audio", audioPayload{ItemID: ev.ItemID, Data: ev.Delta})
@@ -470,7 +546,9 @@ func (r *Relay) Played(ctx context.Context, itemID string, ms int) {
 	err := r.write(ctx, map[string]any{"type": "conversation.item.truncate", "item_id": itemID, "content_index": 0, "audio_end_ms": end})
 	if err != nil {
 		r.logger.Debug("voice truncate not sent", "err", err)
+		return
 	}
+	r.svc.Metrics.VoiceTruncate()
 }
 
 // samples counts the PCM16 samples in base64 audio without decoding it.
