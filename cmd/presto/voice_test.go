@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"presto/internal/azauth/azauthtest"
 	"presto/internal/llm/llmtest"
 	"presto/internal/llm/realtimetest"
 )
@@ -430,5 +431,32 @@ func TestVoiceLimitsPreviewFallbackAndVoiceChange(t *testing.T) {
 	update := waitConn(t, rt, 1).ReceivedOfType("session.update")
 	if len(update) != 1 || !strings.Contains(mustJSON(update[0]), `"voice":"cedar"`) {
 		t.Fatalf("the new upstream session's update: %v", update)
+	}
+}
+
+// TestVoiceSignsInWithEntraIDAtEveryConnect: without a key, each upstream connect, the first and
+// the one after the upstream ended, carries a bearer token from the process's cache (az is asked
+// once for its lifetime), and no api-key.
+func TestVoiceSignsInWithEntraIDAtEveryConnect(t *testing.T) {
+	az := azauthtest.InstallFakeAz(t, azauthtest.AzOptions{})
+	a, rt := voiceApp(t, realtimetest.Options{EndAfter: 300 * time.Millisecond},
+		map[string]string{"AZURE_API_KEY": "", "AZURE_AUTH": "cli"})
+	mic := dialVoice(t, a, "?session=voice-entra-1")
+	readStatus(t, mic)
+	readStatus(t, mic)
+	if st, _ := readStatus(t, mic); st != "reconnecting" {
+		t.Fatalf("%q, want reconnecting after the upstream ended", st)
+	}
+	if st, _ := readStatus(t, mic); st != "connected" {
+		t.Fatalf("%q, want connected again", st)
+	}
+	for i := range 2 {
+		h := waitConn(t, rt, i).Header
+		if h.Get("Authorization") != "Bearer "+az.Token || h.Get("api-key") != "" {
+			t.Fatalf("connect %d signed in with %q / api-key %q", i, h.Get("Authorization"), h.Get("api-key"))
+		}
+	}
+	if calls := az.Calls(t); len(calls) != 1 {
+		t.Fatalf("az ran %d times for two connects, want once (the token is cached)", len(calls))
 	}
 }
