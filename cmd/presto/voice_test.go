@@ -356,7 +356,9 @@ func TestVoiceVisualizationAndModeSwitch(t *testing.T) {
 		for m := readMsg(t, mic); m.Type != want; m = readMsg(t, mic) {
 		}
 	}
-	for m := readMsg(t, screen); m.Type != "tool_result"; m = readMsg(t, screen) {
+	for _, want := range []string{"visualization_generating", "tool_result"} {
+		for m := readMsg(t, screen); m.Type != want; m = readMsg(t, screen) {
+		}
 	}
 	// The output, one response.create after the calling response ended, then the note.
 	deadline := time.Now().Add(5 * time.Second)

@@ -90,11 +90,15 @@ type Transcript struct {
 	Final  bool
 }
 
+// VisualizationRequested says the voice asked for a chart or metrics, drawn next as ToolShown.
+type VisualizationRequested struct{ VisType, Description string }
+
 // VoiceChosen says the session's realtime voice changed.
 type VoiceChosen struct{ Voice string }
 
 func (Joined) sessionEvent()                  {}
 func (VoiceChosen) sessionEvent()             {}
+func (VisualizationRequested) sessionEvent()  {}
 func (Transcript) sessionEvent()              {}
 func (TurnStarted) sessionEvent()             {}
 func (TextDelta) sessionEvent()               {}
@@ -155,6 +159,7 @@ var relayKinds = map[string]func(json.RawMessage) (Event, error){
 	"tab_failed":         decodeAs[TabFailed],
 	"transcript":         decodeAs[Transcript],
 	"voice_chosen":       decodeAs[VoiceChosen],
+	"vis_requested":      decodeAs[VisualizationRequested],
 }
 
 func decodeAs[T Event](data json.RawMessage) (Event, error) {
@@ -193,6 +198,8 @@ func relayKind(ev Event) string {
 		return "transcript"
 	case VoiceChosen:
 		return "voice_chosen"
+	case VisualizationRequested:
+		return "vis_requested"
 	}
 	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
 )
@@ -28,6 +29,9 @@ func TestEveryEventCrossesReplicasIntact(t *testing.T) {
 		TabSelected{ModeID: "banking", TabID: "cards"},
 		TabFilled{ModeID: "banking", TabID: "cards", Results: []ToolResult{chart}},
 		TabFailed{ModeID: "banking", TabID: "cards", Problem: problem},
+		Transcript{Role: message.RoleUser, ItemID: "item_1", Text: "how much?", Final: true},
+		VoiceChosen{Voice: "cedar"},
+		VisualizationRequested{VisType: "chart", Description: "checking balance"},
 	}
 	for _, ev := range events {
 		b, err := encodeRelayed(ev)

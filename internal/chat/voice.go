@@ -59,6 +59,7 @@ func (s *Session) Visualize(ctx context.Context, args *llm.RequestVisualizationA
 		}
 		s.deps.metrics.Turn("visualization", outcome, time.Since(start))
 	}()
+	s.publish(VisualizationRequested{VisType: args.VisType, Description: args.Description})
 	tool := llm.ToolShowChart
 	if args.VisType == "metrics" {
 		tool = llm.ToolShowMetrics

@@ -31,21 +31,22 @@ const (
 
 // Message types the server sends.
 const (
-	TypeSession              = "session"
-	TypeChatStart            = "chat_start"
-	TypeChatChunk            = "chat_chunk"
-	TypeToolResult           = "tool_result"
-	TypeChatError            = "chat_error"
-	TypeModeGenerating       = "mode_generating"
-	TypeModeGeneratingCancel = "mode_generating_cancel"
-	TypeModeSwitch           = "mode_switch"
-	TypeChatCleared          = "chat_cleared"
-	TypeTabSelected          = "tab_selected"
-	TypeTabContent           = "tab_content"
-	TypeTabError             = "tab_error"
-	TypeTranscript           = "transcript"
-	TypePong                 = "pong"
-	TypeError                = "error"
+	TypeSession                 = "session"
+	TypeChatStart               = "chat_start"
+	TypeChatChunk               = "chat_chunk"
+	TypeToolResult              = "tool_result"
+	TypeChatError               = "chat_error"
+	TypeModeGenerating          = "mode_generating"
+	TypeModeGeneratingCancel    = "mode_generating_cancel"
+	TypeModeSwitch              = "mode_switch"
+	TypeChatCleared             = "chat_cleared"
+	TypeTabSelected             = "tab_selected"
+	TypeTabContent              = "tab_content"
+	TypeTabError                = "tab_error"
+	TypeTranscript              = "transcript"
+	TypeVisualizationGenerating = "visualization_generating"
+	TypePong                    = "pong"
+	TypeError                   = "error"
 )
 
 // Envelope is one message in either direction. Turn is zero for messages outside a chat turn.
@@ -145,6 +146,12 @@ type TranscriptPayload struct {
 	ItemID string `json:"item_id"`
 	Text   string `json:"text"`
 	Final  bool   `json:"final"`
+}
+
+// VisualizationPayload says a chart or metrics the voice asked for is being drawn.
+type VisualizationPayload struct {
+	VisType     string `json:"vis_type"`
+	Description string `json:"description"`
 }
 
 // ModeSwitchPayload is the new mode and its persona.

@@ -45,6 +45,8 @@ func wireMessage(ev chat.Event, screen string) (typ string, turn int, payload an
 		return protocol.TypeTabContent, 0, protocol.TabContentPayload{ModeID: e.ModeID, TabID: e.TabID, ToolResults: results}
 	case chat.Transcript:
 		return protocol.TypeTranscript, 0, protocol.TranscriptPayload{Role: string(e.Role), ItemID: e.ItemID, Text: e.Text, Final: e.Final}
+	case chat.VisualizationRequested:
+		return protocol.TypeVisualizationGenerating, 0, protocol.VisualizationPayload{VisType: e.VisType, Description: e.Description}
 	case chat.TabFailed:
 		return protocol.TypeTabError, 0, protocol.TabErrorPayload{ModeID: e.ModeID, TabID: e.TabID, Error: e.Problem.Message, Retryable: e.Problem.Retryable}
 	}

@@ -50,7 +50,7 @@ func (s *Server) handleVoice() http.Handler {
 // and the mode, so a voice-only client can follow them.
 func forVoice(ev chat.Event) bool {
 	switch ev.(type) {
-	case chat.ToolShown, chat.ModeGenerating, chat.ModeSwitched, chat.VoiceChosen:
+	case chat.ToolShown, chat.ModeGenerating, chat.ModeSwitched, chat.VoiceChosen, chat.VisualizationRequested:
 		return true
 	}
 	return false

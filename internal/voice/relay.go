@@ -382,9 +382,8 @@ func (r *Relay) toolCall(ctx context.Context, ev upstreamEvent) {
 	switch args := result.(type) {
 	case *llm.RequestVisualizationArgs:
 		r.output(ctx, ev.CallID, "It is appearing on the screen now. Say one short sentence about it; do not read out every figure.")
-		r.send("visualization_generating", visualizationPayload{VisType: args.VisType, Description: args.Description})
 		go func() {
-			// The results reach this socket and every screen as the session's tool_result events.
+			// Every screen and this socket see visualization_generating, then the tool_result.
 			if _, err := r.sess.Visualize(ctx, args); err != nil {
 				if ctx.Err() == nil {
 					r.logger.Warn("voice visualization failed", "err", err)
@@ -577,11 +576,6 @@ type transcriptPayload struct {
 	ItemID string `json:"item_id"`
 	Text   string `json:"text"`
 	Final  bool   `json:"final"`
-}
-
-type visualizationPayload struct {
-	VisType     string `json:"vis_type"`
-	Description string `json:"description"`
 }
 
 type latencyPayload struct {
