@@ -3,7 +3,10 @@
 // AZURE_API_KEY=test. It answers by deterministic rules on the last user message (see rules.go)
 // and speaks the wire protocol of internal/llm/llmtest, on any path ending in /chat/completions
 // (the Azure v1 route /openai/v1/chat/completions included). GET /stats counts the requests it
-// has answered: {"chat": N, "structured": N} (streamed chats, structured mode generations).
+// has answered: {"chat": N, "structured": N} (streamed chats, structured mode generations). The
+// realtime routes (/openai/v1/realtime, /v1/realtime, the preview /openai/realtime) speak the fake
+// realtime protocol of internal/llm/realtimetest, for voice: it answers each utterance by saying
+// its transcript back.
 //
 // Usage:
 //
@@ -27,6 +30,7 @@ import (
 	"time"
 
 	"presto/internal/llm/llmtest"
+	"presto/internal/llm/realtimetest"
 )
 
 func main() {
@@ -58,6 +62,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /stats", r.stats)
 	mux.Handle("/", llmtest.NewHandler(r.respond))
+	realtime := realtimetest.NewHandler(realtimetest.Options{})
+	defer realtime.Close() // its upgraded sockets are not the HTTP server's to close
+	for _, path := range []string{"/openai/v1/realtime", "/v1/realtime", "/openai/realtime"} {
+		mux.Handle(path, realtime)
+	}
 	srv := &http.Server{
 		Handler:           logged(logger, mux),
 		ReadHeaderTimeout: 5 * time.Second,

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"presto/internal/llm"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
 )
 
 func TestStatsCountChatsAndModeGenerations(t *testing.T) {
@@ -80,5 +83,29 @@ func TestGenerationDelay(t *testing.T) {
 	}
 	if took := time.Since(start); took >= time.Second {
 		t.Errorf("a chat took %v: the delay is for generations only", took)
+	}
+}
+
+// TestRealtimeRoute: the command also speaks the fake realtime protocol, for voice.
+func TestRealtimeRoute(t *testing.T) {
+	addr, _ := startFakeWith(t, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws://"+addr+"/openai/v1/realtime?model=gpt-realtime", nil)
+	if err != nil {
+		t.Fatalf("dial the realtime route: %v", err)
+	}
+	defer conn.CloseNow()
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "session.update", "session": map[string]any{"type": "realtime"}}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		var ev struct{ Type string }
+		if err := wsjson.Read(ctx, conn, &ev); err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		if ev.Type == "session.updated" {
+			return
+		}
 	}
 }
