@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"go.uber.org/goleak"
 
 	"presto/internal/azauth/azauthtest"
 	"presto/internal/llm/llmtest"
@@ -20,6 +21,10 @@ import (
 // completions: a switch to the bank for a presto message, "ok" to anything else.
 func voiceApp(t *testing.T, opts realtimetest.Options, env map[string]string) (*app, *realtimetest.Handler) {
 	t.Helper()
+	// Registered first, so it runs last: after the app, the fake and the sockets have closed, no
+	// relay, meter or upstream reader may be left.
+	before := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, before) })
 	rt := realtimetest.NewHandler(opts)
 	mux := http.NewServeMux()
 	mux.Handle("/openai/v1/realtime", rt)
