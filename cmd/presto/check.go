@@ -8,10 +8,11 @@ import (
 
 	"presto/internal/azauth"
 	"presto/internal/check"
+	"presto/internal/voice"
 )
 
-// runCheck is `presto check`: sign in the configured way, send one tiny prompt, say what works and
-// what to do about what does not.
+// runCheck is `presto check`: sign in the configured way, send one tiny prompt, open a realtime
+// session, say what works and what to do about what does not.
 func runCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig(args, getenv, stderr)
 	if err != nil {
@@ -23,9 +24,26 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return err
 		}
-		return check.RunOpenAI(ctx, provider, cfg.OpenAIBaseURL, cfg.OpenAIModel, stdout)
+		rt := checkRealtime(cfg, nil)
+		rt.Name = cfg.OpenAIRealtimeModel
+		return check.RunOpenAI(ctx, provider, cfg.OpenAIBaseURL, cfg.OpenAIModel, rt, stdout)
 	}
 	s := azureSettings(cfg, logger)
 	s.Prompt = stdout
-	return check.Run(ctx, azauth.New(s), s, stdout)
+	a := azauth.New(s)
+	rt := checkRealtime(cfg, a)
+	rt.Name = cfg.AzureRealtimeDeployment
+	return check.Run(ctx, a, s, rt, stdout)
+}
+
+// checkRealtime is the realtime upstream the voice relay would use and the settings of its
+// session.update. Without one (offline, or an endpoint the check reports as wrong) the Upstream is
+// nil.
+func checkRealtime(cfg Config, a *azauth.Auth) check.Realtime {
+	rt := check.Realtime{Voice: voice.Settings{VAD: cfg.VoiceVAD, Threshold: cfg.VoiceVADThreshold, SilenceMS: cfg.VoiceSilenceMS,
+		TranscribeModel: cfg.VoiceTranscribeModel, DefaultVoice: voices[0]}}
+	if up, _, err := realtimeUpstream(cfg, a); err == nil {
+		rt.Upstream = up
+	}
+	return rt
 }

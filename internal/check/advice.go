@@ -62,7 +62,7 @@ func statusAdvice(e *openai.Error, c chatContext) []string {
 	case http.StatusUnauthorized:
 		return unauthorizedAdvice(c)
 	case http.StatusForbidden:
-		return forbiddenAdvice(e, c)
+		return forbiddenAdvice(e.Message, c)
 	case http.StatusNotFound:
 		return notFoundAdvice(e, c)
 	case http.StatusBadRequest:
@@ -94,8 +94,9 @@ func unauthorizedAdvice(c chatContext) []string {
 	}
 }
 
-func forbiddenAdvice(e *openai.Error, c chatContext) []string {
-	msg := strings.ToLower(e.Message)
+// forbiddenAdvice says what to do about a 403; message is Azure's, or "" where none was read.
+func forbiddenAdvice(message string, c chatContext) []string {
+	msg := strings.ToLower(message)
 	if strings.Contains(msg, "firewall") || strings.Contains(msg, "virtual network") || strings.Contains(msg, "private endpoint") {
 		return []string{"The resource's network rules block this machine: add your IP under Networking in the Azure portal, or run from an allowed network."}
 	}

@@ -1,5 +1,6 @@
 // Package check is `presto check`: it signs in the configured way, sends one tiny prompt to the
-// chat deployment and prints, in plain words, what works and what to do about what does not.
+// chat deployment, opens a session with the realtime deployment and prints, in plain words, what
+// works and what to do about what does not.
 package check
 
 import (
@@ -27,16 +28,17 @@ const (
 // chatPrompt is the one tiny prompt a check sends.
 const chatPrompt = "Reply with OK"
 
-// Run checks the Azure configuration in s with a (made from s) and writes the report to out. It
-// returns a non-nil error when any check failed, so the command exits with status 1. With no
-// endpoint configured it explains the offline assistant and how to configure Azure, and succeeds.
-func Run(ctx context.Context, a *azauth.Auth, s azauth.Settings, out io.Writer) error {
+// Run checks the Azure configuration in s with a (made from s), then opens a session with the
+// realtime deployment rt, and writes the report to out. It returns a non-nil error when any check
+// failed, so the command exits with status 1. With no endpoint configured it explains the offline
+// assistant and how to configure Azure, and succeeds.
+func Run(ctx context.Context, a *azauth.Auth, s azauth.Settings, rt Realtime, out io.Writer) error {
 	r := &report{out: out}
 	if strings.TrimSpace(s.Endpoint) == "" {
 		explainOffline(r)
 		return r.werr
 	}
-	run(ctx, r, a, s)
+	run(ctx, r, a, s, rt)
 	if r.werr != nil {
 		return r.werr
 	}
@@ -46,7 +48,7 @@ func Run(ctx context.Context, a *azauth.Auth, s azauth.Settings, out io.Writer) 
 	return nil
 }
 
-func run(ctx context.Context, r *report, a *azauth.Auth, s azauth.Settings) {
+func run(ctx context.Context, r *report, a *azauth.Auth, s azauth.Settings, rt Realtime) {
 	ep, err := azauth.ParseEndpoint(s.Endpoint, s.APIVersion)
 	if err != nil {
 		r.fail("Endpoint: "+err.Error(), "Copy the endpoint from the Foundry portal (project overview) or the resource's \"Keys and Endpoint\" page.")
@@ -66,7 +68,11 @@ func run(ctx context.Context, r *report, a *azauth.Auth, s azauth.Settings) {
 		r.ok("Sign-in: Entra ID token from %s%s", a.Method(), describeIdentity(cc))
 	}
 	checkChat(ctx, r, a, cc)
-	noteUntested(r, s, ep)
+	if rt.Name == "" {
+		rt.Name = s.RealtimeDeployment
+	}
+	checkRealtime(ctx, r, a, cc, rt)
+	noteUntested(r, s)
 }
 
 func signIn(ctx context.Context, a *azauth.Auth) (identity, bool, error) {
@@ -110,16 +116,13 @@ func checkChat(ctx context.Context, r *report, a *azauth.Auth, cc chatContext) {
 	r.ok("Chat deployment %q: answered %q in %s (model %s)", cc.deployment, reply, time.Since(start).Round(time.Millisecond), resp.Model)
 }
 
-// noteUntested lists the other configured deployments; generating a test image or opening a
-// voice session costs money and time, so they are reported, not exercised.
-func noteUntested(r *report, s azauth.Settings, ep azauth.Endpoint) {
+// noteUntested lists the image deployment; generating a test image costs money and time, so it
+// is reported, not exercised.
+func noteUntested(r *report, s azauth.Settings) {
 	if s.ImageDeployment != "" {
 		r.note("Image deployment %q: configured, not tested (a test image would cost money)", s.ImageDeployment)
 	} else {
 		r.note("Images: off (set AZURE_IMAGE_DEPLOYMENT to generate mode backgrounds)")
-	}
-	if s.RealtimeDeployment != "" {
-		r.note("Voice deployment %q: configured, not tested; the relay will connect to %s", s.RealtimeDeployment, ep.RealtimeURL(s.RealtimeDeployment))
 	}
 }
 
@@ -149,4 +152,5 @@ func explainOffline(r *report) {
 	r.printf("         AZURE_PROJECT_ENDPOINT=https://RESOURCE.services.ai.azure.com/api/projects/PROJECT\n")
 	r.printf("         AZURE_MODEL_DEPLOYMENT=model-router      (your chat deployment's name)\n")
 	r.printf("       then sign in with `az login` (or set AZURE_API_KEY) and run `presto check` again.\n")
+	r.note("Voice: off. It needs a realtime model: AZURE_REALTIME_DEPLOYMENT (gpt-realtime, in East US 2 or Sweden Central) on the Azure endpoint, or PRESTO_LLM=openai with OPENAI_REALTIME_MODEL.")
 }

@@ -79,7 +79,7 @@ func TestRunAgainstFakes(t *testing.T) {
 			srv.SetReply(tt.reply)
 			s := azauth.Settings{Endpoint: srv.URL, APIKey: tt.apiKey, AuthMode: azauth.AuthCLI, Deployment: "chat-dep", ImageDeployment: tt.image}
 			var out bytes.Buffer
-			err := check.Run(t.Context(), azauth.New(s), s, &out)
+			err := check.Run(t.Context(), azauth.New(s), s, check.Realtime{}, &out)
 			report := out.String()
 			t.Log("\n" + report)
 			if (err != nil) != tt.wantErr {
@@ -137,7 +137,7 @@ func TestRunSignInFailures(t *testing.T) {
 			s := tt.settings
 			s.Endpoint = srv.URL
 			var out bytes.Buffer
-			err := check.Run(t.Context(), azauth.New(s), s, &out)
+			err := check.Run(t.Context(), azauth.New(s), s, check.Realtime{}, &out)
 			t.Log("\n" + out.String())
 			if err == nil {
 				t.Error("Run succeeded without a sign-in")
@@ -169,7 +169,7 @@ func TestRunEndpointForms(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := azauth.Settings{Endpoint: tt.endpoint}
 			var out bytes.Buffer
-			err := check.Run(t.Context(), azauth.New(s), s, &out)
+			err := check.Run(t.Context(), azauth.New(s), s, check.Realtime{}, &out)
 			if (err != nil) != tt.wantErr {
 				t.Errorf("err = %v, want error: %v", err, tt.wantErr)
 			}
@@ -187,7 +187,7 @@ func TestRunClassicRoute(t *testing.T) {
 	srv := azauthtest.NewServer(t)
 	s := azauth.Settings{Endpoint: srv.URL + "/api/projects/demo", APIVersion: "2024-10-21", AuthMode: azauth.AuthCLI, Deployment: "gpt-4o"}
 	var out bytes.Buffer
-	if err := check.Run(t.Context(), azauth.New(s), s, &out); err != nil {
+	if err := check.Run(t.Context(), azauth.New(s), s, check.Realtime{}, &out); err != nil {
 		t.Fatalf("Run: %v\n%s", err, out.String())
 	}
 	for _, w := range []string{"classic route", "api-version 2024-10-21", `project "demo"`, `Chat deployment "gpt-4o": answered "OK"`} {
@@ -206,7 +206,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("stdout c
 
 func TestRunReportsWriteErrors(t *testing.T) {
 	s := azauth.Settings{}
-	if err := check.Run(t.Context(), azauth.New(s), s, failingWriter{}); err == nil || !strings.Contains(err.Error(), "stdout closed") {
+	if err := check.Run(t.Context(), azauth.New(s), s, check.Realtime{}, failingWriter{}); err == nil || !strings.Contains(err.Error(), "stdout closed") {
 		t.Errorf("err = %v, want the write error", err)
 	}
 }

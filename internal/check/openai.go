@@ -11,8 +11,9 @@ import (
 )
 
 // RunOpenAI is `presto check` for PRESTO_LLM=openai: it sends one tiny prompt through the provider
-// the server would use and says what to fix when it fails.
-func RunOpenAI(ctx context.Context, p llm.Provider, baseURL, model string, out io.Writer) error {
+// the server would use, opens a session with the realtime model rt, and says what to fix when
+// either fails.
+func RunOpenAI(ctx context.Context, p llm.Provider, baseURL, model string, rt Realtime, out io.Writer) error {
 	r := &report{out: out}
 	if baseURL == "" {
 		baseURL = "the OpenAI API (OPENAI_BASE_URL unset)"
@@ -30,6 +31,7 @@ func RunOpenAI(ctx context.Context, p llm.Provider, baseURL, model string, out i
 		e := llm.AsError(err)
 		r.fail(fmt.Sprintf("Chat: %s (%s)", e.Message, e.Kind), openAIAdvice(e.Kind)...)
 	}
+	checkOpenAIRealtime(ctx, r, rt)
 	if r.werr != nil {
 		return r.werr
 	}
