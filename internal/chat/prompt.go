@@ -15,7 +15,11 @@ const answeringRules = `How to answer:
 - If you cannot do something, say so plainly in one sentence.`
 
 // systemPrompt is the mode's instructions, the persona's exact values and the answering rules.
-func systemPrompt(m modes.Mode, p persona.Persona) string {
+func systemPrompt(m modes.Mode, p persona.Persona) string { return Instructions(m, p, answeringRules) }
+
+// Instructions are the mode's prompt, the persona's exact values and rules: how to answer, which
+// differs between a chat turn and a spoken one.
+func Instructions(m modes.Mode, p persona.Persona, rules string) string {
 	var b strings.Builder
 	b.WriteString(m.Prompt)
 	b.WriteString("\n\nYou are the assistant of ")
@@ -23,6 +27,6 @@ func systemPrompt(m modes.Mode, p persona.Persona) string {
 	b.WriteString(". The customer you are talking to (use these exact values):\n")
 	b.WriteString(persona.Describe(p))
 	b.WriteString("\n\n")
-	b.WriteString(answeringRules)
+	b.WriteString(rules)
 	return b.String()
 }

@@ -163,23 +163,7 @@ func (s *Session) fillTab(ctx context.Context, mode modes.Mode, tab modes.Tab) (
 		Persona: &p,
 		Tab:     &tab,
 	}
-	err = s.deps.provider.Stream(ctx, req, func(ev llm.Event) error {
-		if ev.Done != nil && ev.Done.Usage != nil {
-			s.deps.metrics.Tokens(ev.Done.Usage.PromptTokens, ev.Done.Usage.CompletionTokens)
-		}
-		if ev.ToolCall == nil {
-			return nil
-		}
-		result, err := llm.ValidateToolCall(*ev.ToolCall)
-		if err != nil {
-			s.deps.logger.Info("invalid tab tool call", "mode", mode.ID, "tab", tab.ID, "err", err)
-			return nil
-		}
-		if _, isSwitch := result.(*llm.SwitchModeArgs); !isSwitch {
-			results = append(results, ToolResult{Tool: ev.ToolCall.Name, Result: result})
-		}
-		return nil
-	})
+	results, err = s.dashboardCall(ctx, req, nil)
 	if err != nil {
 		if kind := llm.AsError(err).Kind; kind != llm.KindCanceled {
 			s.deps.metrics.Error(string(kind))
@@ -195,6 +179,33 @@ func (s *Session) fillTab(ctx context.Context, mode modes.Mode, tab modes.Tab) (
 		}
 	}
 	return results, nil
+}
+
+// dashboardCall runs one LLM call offering only dashboard tools and returns its valid results,
+// handing each to shown as it comes (nil: none). Invalid calls are logged and left out.
+func (s *Session) dashboardCall(ctx context.Context, req llm.Request, shown func(ToolResult)) (results []ToolResult, err error) {
+	err = s.deps.provider.Stream(ctx, req, func(ev llm.Event) error {
+		if ev.Done != nil && ev.Done.Usage != nil {
+			s.deps.metrics.Tokens(ev.Done.Usage.PromptTokens, ev.Done.Usage.CompletionTokens)
+		}
+		if ev.ToolCall == nil {
+			return nil
+		}
+		result, err := llm.ValidateToolCall(*ev.ToolCall)
+		if err != nil {
+			s.deps.logger.Info("invalid dashboard tool call", "for", req.For, "tool", ev.ToolCall.Name, "err", err)
+			return nil
+		}
+		if _, isSwitch := result.(*llm.SwitchModeArgs); !isSwitch {
+			r := ToolResult{Tool: ev.ToolCall.Name, Result: result}
+			results = append(results, r)
+			if shown != nil {
+				shown(r)
+			}
+		}
+		return nil
+	})
+	return results, err
 }
 
 // tabWork is a session's tab requests in flight: the one a user asked for last, and the prefetch

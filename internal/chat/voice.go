@@ -86,25 +86,7 @@ func (s *Session) Visualize(ctx context.Context, args *llm.RequestVisualizationA
 	defer cancel()
 	req := llm.Request{For: llm.ForVisualization, System: systemPrompt(mode, p), Messages: history, Tools: offer,
 		ForceTool: tool, Mode: &mode, Persona: &p, Description: args.Description}
-	err = s.deps.provider.Stream(ctx, req, func(ev llm.Event) error {
-		if ev.Done != nil && ev.Done.Usage != nil {
-			s.deps.metrics.Tokens(ev.Done.Usage.PromptTokens, ev.Done.Usage.CompletionTokens)
-		}
-		if ev.ToolCall == nil {
-			return nil
-		}
-		result, err := llm.ValidateToolCall(*ev.ToolCall)
-		if err != nil {
-			s.deps.logger.Info("invalid visualization tool call", "tool", ev.ToolCall.Name, "err", err)
-			return nil
-		}
-		if _, isSwitch := result.(*llm.SwitchModeArgs); !isSwitch {
-			r := ToolResult{Tool: ev.ToolCall.Name, Result: result}
-			results = append(results, r)
-			s.publish(ToolShown{Turn: turn, Result: r})
-		}
-		return nil
-	})
+	results, err = s.dashboardCall(ctx, req, func(r ToolResult) { s.publish(ToolShown{Turn: turn, Result: r}) })
 	if err != nil {
 		return nil, fmt.Errorf("visualization: %w", err)
 	}

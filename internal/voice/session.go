@@ -1,8 +1,7 @@
 package voice
 
 import (
-	"strings"
-
+	"presto/internal/chat"
 	"presto/internal/llm"
 	"presto/internal/modes"
 	"presto/internal/persona"
@@ -25,19 +24,6 @@ const voiceRules = `How to answer:
 - When the user says "Presto-Change-O" (any spelling) or asks you to become another industry or company, call switch_mode with what they named, and say nothing until it is done.
 - If you cannot do something, say so plainly in one sentence.`
 
-// instructions are the mode's prompt, the persona's exact values and the voice rules.
-func instructions(m modes.Mode, p persona.Persona) string {
-	var b strings.Builder
-	b.WriteString(m.Prompt)
-	b.WriteString("\n\nYou are the voice assistant of ")
-	b.WriteString(m.CompanyName)
-	b.WriteString(". The customer you are talking to (use these exact values):\n")
-	b.WriteString(persona.Describe(p))
-	b.WriteString("\n\n")
-	b.WriteString(voiceRules)
-	return b.String()
-}
-
 // sessionUpdate is the session.update for the mode, persona and voice: the GA shape, or the preview
 // one (other field names, which the GA route rejects and the other way round).
 func sessionUpdate(s Settings, m modes.Mode, p persona.Persona, voice string, preview bool) map[string]any {
@@ -51,7 +37,7 @@ func sessionUpdate(s Settings, m modes.Mode, p persona.Persona, voice string, pr
 		detection["prefix_padding_ms"] = 300
 	}
 	transcription := map[string]any{"model": s.TranscribeModel}
-	text := instructions(m, p)
+	text := chat.Instructions(m, p, voiceRules)
 	var tools []map[string]any
 	for _, t := range []llm.Tool{llm.VoiceVisualizationTool(), llm.SwitchModeTool()} {
 		// Realtime tools are flat: the name beside the type, not under "function".
