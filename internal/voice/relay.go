@@ -61,7 +61,8 @@ type Relay struct {
 	conn    *websocket.Conn    // nil between connects
 	preview bool               // the upstream speaks the preview event names
 	muted   bool
-	spent   bool // the day's voice minutes ran out
+	spent   bool                 // the day's voice minutes ran out
+	lines   chan chat.Transcript // final lines to keep, in order, off the upstream read loop
 
 	relayed     map[string]int // samples of assistant audio relayed, per item
 	speaking    string         // the assistant item whose audio is being relayed
@@ -96,13 +97,28 @@ func (r *Relay) Start(ctx context.Context) {
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	r.done = make(chan struct{})
 	r.relayed = make(map[string]int)
+	lines := make(chan chat.Transcript, 64)
+	r.lines = lines
 	go func(ctx context.Context, cancel context.CancelFunc, done chan struct{}) {
 		defer release()
 		r.svc.Metrics.VoiceOpened()
 		defer r.svc.Metrics.VoiceClosed()
 		go r.meter(ctx, cancel)
-		r.run(ctx, done)
+		kept := make(chan struct{})
+		go r.keep(context.WithoutCancel(ctx), lines, kept)
+		r.run(ctx, done, func() { close(lines); <-kept })
 	}(r.ctx, r.cancel, r.done)
+}
+
+// keep stores the final lines in the session's history, in order. It runs beside the upstream
+// reader because a store write must never hold back the audio behind it.
+func (r *Relay) keep(ctx context.Context, lines <-chan chat.Transcript, kept chan<- struct{}) {
+	defer close(kept)
+	for line := range lines {
+		if err := r.sess.Spoken(ctx, line); err != nil {
+			r.logger.Warn("voice transcript not kept", "err", err)
+		}
+	}
 }
 
 // meter counts the session's voice time while the upstream is open and ends it when the day's
@@ -161,8 +177,9 @@ func (r *Relay) Stop() {
 
 // run connects, relays until the upstream ends, and connects again after a drop, a few times in a
 // row at most, with backoff.
-func (r *Relay) run(ctx context.Context, done chan struct{}) {
+func (r *Relay) run(ctx context.Context, done chan struct{}, finish func()) {
 	defer close(done)
+	defer finish() // the lines still queued are kept before the relay counts as stopped
 	r.send("status", statusPayload{Status: "connecting"})
 	failures, connects := 0, 0
 	for {
@@ -263,6 +280,15 @@ func (r *Relay) reseed(ctx context.Context, history []chat.ChatLine) {
 
 // write sends one event upstream.
 func (r *Relay) write(ctx context.Context, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode upstream event: %w", err)
+	}
+	return r.writeRaw(ctx, b)
+}
+
+// writeRaw sends one encoded event upstream.
+func (r *Relay) writeRaw(ctx context.Context, b []byte) error {
 	r.mu.Lock()
 	conn := r.conn
 	r.mu.Unlock()
@@ -271,7 +297,7 @@ func (r *Relay) write(ctx context.Context, v any) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
 	defer cancel()
-	return wsjson.Write(ctx, conn, v)
+	return conn.Write(ctx, websocket.MessageText, b)
 }
 
 // upstreamEvent holds the fields of the realtime events the relay reads.
@@ -474,8 +500,16 @@ func (r *Relay) update(state chat.State) map[string]any {
 
 // spoken tells the browser and every screen of the session a line of the conversation.
 func (r *Relay) spoken(ctx context.Context, line chat.Transcript) {
-	if err := r.sess.Spoken(ctx, line); err != nil {
-		r.logger.Warn("voice transcript not kept", "err", err)
+	switch {
+	case line.Final:
+		r.mu.Lock()
+		lines := r.lines
+		r.mu.Unlock()
+		lines <- line // kept, then shown on every screen, by keep
+	default:
+		if err := r.sess.Spoken(ctx, line); err != nil { // a delta is only shown, never stored
+			r.logger.Warn("voice transcript not shown", "err", err)
+		}
 	}
 	r.send("transcript", transcriptPayload{Role: string(line.Role), ItemID: line.ItemID, Text: line.Text, Final: line.Final})
 }
@@ -502,7 +536,7 @@ func (r *Relay) voice() string {
 // Audio forwards one microphone frame (base64 PCM16 mono 24 kHz) unless muted.
 func (r *Relay) Audio(ctx context.Context, data string) error {
 	n := base64.StdEncoding.DecodedLen(len(data))
-	if _, err := base64.StdEncoding.DecodeString(data); err != nil || n == 0 {
+	if !isBase64(data) || n == 0 {
 		return errors.New("audio data must be base64 PCM16")
 	}
 	if n > maxAudioFrame {
@@ -514,10 +548,31 @@ func (r *Relay) Audio(ctx context.Context, data string) error {
 	if muted || !running {
 		return nil
 	}
-	if err := r.write(ctx, map[string]any{"type": "input_audio_buffer.append", "audio": data}); err != nil {
+	// Written as it came: base64 needs no JSON escaping, and this is the hottest path of the relay.
+	msg := make([]byte, 0, len(data)+48)
+	msg = append(msg, `{"type":"input_audio_buffer.append","audio":"`...)
+	msg = append(append(msg, data...), `"}`...)
+	if err := r.writeRaw(ctx, msg); err != nil {
 		r.logger.Debug("voice audio not sent", "err", err)
 	}
 	return nil
+}
+
+// isBase64 reports whether s is padded standard base64, without decoding it.
+func isBase64(s string) bool {
+	if len(s)%4 != 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
+		case c == '=' && i >= len(s)-2 && (i == len(s)-1 || s[len(s)-1] == '='):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Mute stops (or resumes) forwarding the microphone; the upstream session stays open.
