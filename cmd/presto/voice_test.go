@@ -410,6 +410,7 @@ func TestVoiceLimitsPreviewFallbackAndVoiceChange(t *testing.T) {
 		Respond: func(realtimetest.Turn) realtimetest.Answer { return realtimetest.Answer{Text: "Hello.", AudioMs: 200} },
 	}, map[string]string{"PRESTO_MAX_VOICE_SESSIONS": "1"})
 	rt.RefuseNextGA(1, http.StatusNotFound)
+	screen, _ := dial(t, a, "?session=voice-limits-1") // a dashboard open beside the voice
 	mic := dialVoice(t, a, "?session=voice-limits-1")
 	readStatus(t, mic)
 	if st, p := readStatus(t, mic); st != "connected" {
@@ -434,6 +435,9 @@ func TestVoiceLimitsPreviewFallbackAndVoiceChange(t *testing.T) {
 	}
 	if st, p := readStatus(t, mic); st != "connected" || p["voice"] != "cedar" {
 		t.Fatalf("then %q %v, want connected with cedar", st, p)
+	}
+	send(t, screen, "ping", map[string]any{})
+	for m := readMsg(t, screen); m.Type != "pong"; m = readMsg(t, screen) {
 	}
 	update := waitConn(t, rt, 1).ReceivedOfType("session.update")
 	if len(update) != 1 || !strings.Contains(mustJSON(update[0]), `"voice":"cedar"`) {

@@ -164,12 +164,14 @@ func (c *client) sendError(msg string) {
 // deliver is this socket's subscription to its session's events. A /voice socket gets what the
 // dashboard draws (PRODUCT.md 5.5); its own transcripts come from its relay.
 func (c *client) deliver(ev chat.Event) {
-	if c.voice != nil && !forVoice(ev) {
-		return
-	}
-	if _, ok := ev.(chat.VoiceChosen); ok {
-		c.voice.Restart(c.ctx)
-		return
+	if c.voice != nil {
+		if !forVoice(ev) {
+			return
+		}
+		if _, ok := ev.(chat.VoiceChosen); ok {
+			go c.voice.Restart(c.ctx) // it waits on the upstream; deliver must not
+			return
+		}
 	}
 	if typ, turn, payload := wireMessage(ev, c.screen); typ != "" {
 		c.send(typ, turn, payload)
