@@ -296,9 +296,14 @@ func (p *voicePhase) settle() {
 		c.readMu.Lock()
 		p.strays.Add(int32(len(c.early)))
 		c.readMu.Unlock()
-		c.writeMu.Lock()
-		c.writeMu.Unlock()
+		c.waitWrites()
 	}
+}
+
+// waitWrites returns once the write being parsed, if any, is recorded: the lock is a barrier.
+func (c *tapConn) waitWrites() {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
 }
 
 func newVoicePhase(sessions, frames int, pids []int) *voicePhase {
@@ -365,7 +370,7 @@ func (p *voicePhase) cycle(b *testing.B, c int, mid func()) {
 				if p.viaRelay {
 					msg = []byte(`{"type":"audio","payload":{"data":"` + voiceFramePCM(s, k) + `"}}`)
 				} else { // what the relay sends upstream
-					msg = []byte(`{"audio":"` + voiceFramePCM(s, k) + `","type":"input_audio_buffer.append"}`)
+					msg = []byte(`{"type":"input_audio_buffer.append","audio":"` + voiceFramePCM(s, k) + `"}`)
 				}
 				p.sent[s] = append(p.sent[s], time.Now())
 				if err := conn.Write(p.ctxs[s], websocket.MessageText, msg); err != nil {
@@ -627,8 +632,8 @@ func (c *tapConn) Write(b []byte) (int, error) {
 }
 
 var (
-	appendHead = []byte(`{"audio":"`)
-	appendTail = []byte(`"type":"input_audio_buffer.append"}`)
+	appendHead = []byte(`{"type":"input_audio_buffer.append","audio":"`) // as the relay writes it
+	appendTail = []byte(`"}`)
 	deltaTail  = []byte(`"type":"response.output_audio.delta"}`)
 	deltaKey   = []byte(`"delta":"`)
 	itemKey    = []byte(`"item_id":"`)
