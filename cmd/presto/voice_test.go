@@ -471,3 +471,20 @@ func TestVoiceSignsInWithEntraIDAtEveryConnect(t *testing.T) {
 		t.Fatalf("az ran %d times for two connects, want once (the token is cached)", len(calls))
 	}
 }
+
+// TestVoiceOriginRule: /voice keeps the /ws origin rule: a page of another site is refused (403).
+func TestVoiceOriginRule(t *testing.T) {
+	a := startApp(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(a.url, "http") + "/voice"
+	_, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"https://evil.example"}}})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a cross-site upgrade: %v (%v), want 403", err, resp)
+	}
+	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"http://localhost:5173"}}})
+	if err != nil {
+		t.Fatalf("an allowed origin refused: %v", err)
+	}
+	conn.CloseNow()
+}
