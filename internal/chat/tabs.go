@@ -143,14 +143,6 @@ func (s *Session) fillTab(ctx context.Context, mode modes.Mode, tab modes.Tab) (
 		outcome = "cached"
 		return cached, err
 	}
-	release, err := s.deps.acquireSlot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	ctx, cancel := context.WithTimeout(ctx, s.deps.limits.TurnTimeout)
-	defer cancel()
-
 	p := persona.New(s.id, mode)
 	req := llm.Request{
 		For:    llm.ForTab,
@@ -181,9 +173,17 @@ func (s *Session) fillTab(ctx context.Context, mode modes.Mode, tab modes.Tab) (
 	return results, nil
 }
 
-// dashboardCall runs one LLM call offering only dashboard tools and returns its valid results,
-// handing each to shown as it comes (nil: none). Invalid calls are logged and left out.
+// dashboardCall runs one LLM call offering only dashboard tools, in one of the process's LLM
+// slots and within the turn timeout, and returns its valid results, handing each to shown as it
+// comes (nil: none). Invalid calls are logged and left out.
 func (s *Session) dashboardCall(ctx context.Context, req llm.Request, shown func(ToolResult)) (results []ToolResult, err error) {
+	release, err := s.deps.acquireSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, s.deps.limits.TurnTimeout)
+	defer cancel()
 	err = s.deps.provider.Stream(ctx, req, func(ev llm.Event) error {
 		if ev.Done != nil && ev.Done.Usage != nil {
 			s.deps.metrics.Tokens(ev.Done.Usage.PromptTokens, ev.Done.Usage.CompletionTokens)

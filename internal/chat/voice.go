@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"presto/internal/llm"
@@ -72,18 +73,11 @@ func (s *Session) Visualize(ctx context.Context, args *llm.RequestVisualizationA
 	}
 	s.mu.Lock()
 	mode, turn := s.mode, s.turn
-	history := append(s.state.History[:len(s.state.History):len(s.state.History)], message.Message{Role: message.RoleUser,
+	history := append(slices.Clip(s.state.History), message.Message{Role: message.RoleUser,
 		Content: "Show this on the dashboard now, from the customer's exact values: " + args.Description})
 	s.mu.Unlock()
 	p := persona.New(s.id, mode)
 
-	release, err := s.deps.acquireSlot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	ctx, cancel := context.WithTimeout(ctx, s.deps.limits.TurnTimeout)
-	defer cancel()
 	req := llm.Request{For: llm.ForVisualization, System: systemPrompt(mode, p), Messages: history, Tools: offer,
 		ForceTool: tool, Mode: &mode, Persona: &p, Description: args.Description}
 	results, err = s.dashboardCall(ctx, req, func(r ToolResult) { s.publish(ToolShown{Turn: turn, Result: r}) })

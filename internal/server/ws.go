@@ -20,21 +20,27 @@ const (
 
 // handleWS upgrades to the /ws socket of PRODUCT.md 5.4. Browsers from origins other than the
 // server's own and the allowed ones are refused (no cross-site WebSocket hijacking).
-func (s *Server) handleWS() http.Handler {
+func (s *Server) handleWS() http.Handler { return s.handleSocket(protocol.MaxMessageBytes, nil) }
+
+// handleSocket upgrades to a socket of the caller's session with the origin rule and readLimit,
+// lets setup (if any) make it a socket of its kind, and serves it. The socket outlives this
+// handler: its reader runs on a fresh goroutine, so the deep stack of the upgrade and the session
+// load is freed here instead of being kept by every idle socket.
+func (s *Server) handleSocket(readLimit int64, setup func(*client)) http.Handler {
 	patterns := originPatterns(s.AllowedOrigins)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.trackSocket() {
 			writeError(w, http.StatusServiceUnavailable, "shutting down")
 			return
 		}
-		c, err := s.upgrade(w, r, patterns)
+		c, err := s.upgrade(w, r, patterns, readLimit)
 		if err != nil {
 			s.sockets.Done()
 			return
 		}
-		// The socket outlives this handler: its reader runs on a fresh goroutine, so the deep stack
-		// of the upgrade and the session load is freed here instead of being kept by every idle
-		// socket.
+		if setup != nil {
+			setup(c)
+		}
 		s.Metrics.SocketOpened()
 		go func() {
 			defer s.sockets.Done()
@@ -47,14 +53,14 @@ func (s *Server) handleWS() http.Handler {
 
 // upgrade accepts the socket and loads the session; serve subscribes it, which queues the session
 // message first.
-func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, patterns []string) (*client, error) {
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, patterns []string, readLimit int64) (*client, error) {
 	id := s.sessionID(w, r)
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: patterns})
 	if err != nil {
-		s.Logger.Info("websocket refused", "id", requestID(r.Context()), "err", err)
+		s.Logger.Info("websocket refused", "id", requestID(r.Context()), "path", r.URL.Path, "err", err)
 		return nil, err // Accept has answered (403 for a foreign origin)
 	}
-	conn.SetReadLimit(protocol.MaxMessageBytes)
+	conn.SetReadLimit(readLimit)
 	sess, err := s.Chat.Open(r.Context(), id)
 	if err != nil {
 		s.Logger.Error("open session", "err", err)
