@@ -9,21 +9,26 @@ import (
 
 	"presto/internal/llm"
 	"presto/internal/llm/llmtest"
+	"presto/internal/modes"
 )
 
 // rules answers a request from its last user message, first match wins:
 //
 //  1. a structured request with schema mode_config → a valid mode config for the asked industry
 //     (the "Industry:" and "Company name:" lines of the user message); other schemas → 400;
-//  2. "flaky" anywhere → every odd such request (1st, 3rd, ...) fails with 503 and
+//  2. a forced show_chart or show_metrics (tool_choice names it, as the server's drawing of what
+//     the voice asked for does) → that call alone, no text: the checking balance's line chart when
+//     the message mentions checking or a balance, else a bar chart titled from the message; a
+//     fixed set of metrics;
+//  3. "flaky" anywhere → every odd such request (1st, 3rd, ...) fails with 503 and
 //     "x-should-retry: false", so the SDK does not retry it and the app shows its Retry button;
 //     the even ones fall through to the rules below;
-//  3. starts with "Tab: " → a show_chart call for that tab (no text);
-//  4. "presto" anywhere → a sentence and a switch_mode call (industry after "you're a", "you are a",
+//  4. starts with "Tab: " → a show_chart call for that tab (no text);
+//  5. "presto" anywhere → a sentence and a switch_mode call (industry after "you're a", "you are a",
 //     "become a" or "be a"; company after "called");
-//  5. "checking" anywhere → a sentence and a line show_chart of the checking balance (figures from
+//  6. "checking" anywhere → a sentence and a line show_chart of the checking balance (figures from
 //     the system prompt when it has them, see checking.go);
-//  6. anything else → one scripted sentence.
+//  7. anything else → one scripted sentence.
 //
 // It counts what it answers for GET /stats (see stats).
 type rules struct {
@@ -43,6 +48,9 @@ func (r *rules) respond(req *llmtest.Request) llmtest.Reply {
 	if !req.Streamed() {
 		time.Sleep(r.generationDelay)
 		return structured(req)
+	}
+	if reply, ok := forced(req); ok {
+		return reply.WithFirstDelay(r.firstTokenDelay)
 	}
 	if strings.Contains(lower, "flaky") && r.nextFlakyFails() {
 		reply := llmtest.StatusError(http.StatusServiceUnavailable, "service_unavailable", "The fake model is flaky on purpose.", "")
@@ -183,4 +191,45 @@ func chartJSON(chartType, title string, labels []string, values []float64) strin
 	}
 	b, _ := json.Marshal(args) // plain strings and finite floats always marshal
 	return string(b)
+}
+
+// forced answers a request whose tool_choice names show_chart or show_metrics with that call.
+func forced(req *llmtest.Request) (llmtest.Reply, bool) {
+	choice, _ := req.Body["tool_choice"].(map[string]any)
+	fn, _ := choice["function"].(map[string]any)
+	user := req.LastUserMessage()
+	lower := strings.ToLower(user)
+	switch name, _ := fn["name"].(string); name {
+	case llm.ToolShowChart:
+		var args string
+		if strings.Contains(lower, "checking") || strings.Contains(lower, "balance") {
+			labels, values := checkingFigures(req.SystemMessage())
+			args = chartJSON("line", "Checking balance", labels, values)
+		} else {
+			args = chartJSON("bar", chartTitle(user), []string{"Q1", "Q2", "Q3", "Q4"}, []float64{120, 145, 132, 168})
+		}
+		return llmtest.ToolCalls("", llmtest.Call{ID: "call_forced", Name: name, Arguments: args, Parts: 2}), true
+	case llm.ToolShowMetrics:
+		b, _ := json.Marshal(llm.MetricsArgs{Metrics: []modes.Metric{
+			{Label: "Balance", Value: "4,250.18", Unit: "USD"},
+			{Label: "Monthly change", Value: "+1.4", Unit: "%"},
+			{Label: "Transactions", Value: "38", Unit: "this month"},
+		}}) // plain strings always marshal
+		return llmtest.ToolCalls("", llmtest.Call{ID: "call_forced", Name: name, Arguments: string(b), Parts: 2}), true
+	}
+	return llmtest.Reply{}, false
+}
+
+// chartTitle is a chart's title from a request to draw something: the part after the last colon
+// (the server writes "Show this on the dashboard now, …: DESCRIPTION"), capitalised, at most 60
+// characters.
+func chartTitle(user string) string {
+	title := strings.TrimSpace(user[strings.LastIndex(user, ":")+1:])
+	if r := []rune(title); len(r) > 60 {
+		title = string(r[:60])
+	}
+	if title == "" {
+		return "Overview"
+	}
+	return strings.ToUpper(title[:1]) + title[1:]
 }

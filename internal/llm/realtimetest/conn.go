@@ -223,6 +223,17 @@ func (c *Conn) writer() {
 	}
 }
 
+// Drop ends the connection as an upstream that goes away does: a close 1001 after the events
+// already queued, at once rather than at Options.EndAfter. Later events are not sent.
+func (c *Conn) Drop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closeReq == nil {
+		c.closeReq = &websocket.CloseError{Code: websocket.StatusGoingAway, Reason: "dropped by the test"}
+		c.signal()
+	}
+}
+
 func (c *Conn) expire(d time.Duration) {
 	defer c.wg.Done()
 	if !sleep(c.ctx, nil, d) {
@@ -443,7 +454,7 @@ func (c *Conn) vad(pcm []int16) {
 	if !on {
 		return
 	}
-	if !allZero(pcm) {
+	if c.isSpeech(pcm) {
 		c.silence = 0
 		if c.speaking {
 			return
@@ -551,6 +562,23 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
+}
+
+// isSpeech reports whether an append is speech: any non-zero sample, or with Options.SpeechLevel
+// an RMS above it.
+func (c *Conn) isSpeech(pcm []int16) bool {
+	level := c.h.opts.SpeechLevel
+	if level <= 0 {
+		return !allZero(pcm)
+	}
+	if len(pcm) == 0 {
+		return false
+	}
+	var sum float64
+	for _, s := range pcm {
+		sum += float64(s) * float64(s)
+	}
+	return sum/float64(len(pcm)) > level*level
 }
 
 func allZero(pcm []int16) bool {

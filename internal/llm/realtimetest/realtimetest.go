@@ -17,8 +17,9 @@
 // session shape is refused with an error event). Anything else is 404.
 //
 // Voice activity: an input_audio_buffer.append whose samples are not all zero is speech, an
-// all-zero one is silence; silence is counted in audio samples, not wall-clock time, so a test
-// may send its frames as fast as it likes. Answers stream as response.output_audio.delta chunks
+// all-zero one is silence (or, with Options.SpeechLevel, one whose RMS exceeds the level is
+// speech); silence is counted in audio samples, not wall-clock time, so a test may send its
+// frames as fast as it likes. Answers stream as response.output_audio.delta chunks
 // whose sample i (counted over the response) is SampleValue(i).
 //
 // NewHandler gives the same fake without a testing.T, for a standalone server (cmd/fakellm).
@@ -61,6 +62,11 @@ type Options struct {
 	// SilenceMs, when > 0, is the silence that ends an utterance, whatever the session says.
 	// Otherwise the session's turn_detection.silence_duration_ms applies (500 by default).
 	SilenceMs int
+	// SpeechLevel, when > 0, makes an append speech only when the RMS of its samples exceeds it
+	// (PCM16 units, up to 32767), as a real VAD ignores a quiet room: a browser's microphone
+	// processing (echo cancellation, automatic gain) can leave faint non-zero samples in what was
+	// silence. Zero makes any non-zero sample speech.
+	SpeechLevel float64
 
 	// ChunkMs is the audio per response.output_audio.delta (default 100).
 	ChunkMs int
@@ -115,6 +121,9 @@ type Answer struct {
 	Calls   []Call
 	// Status of response.done (default "completed"), e.g. "failed" or "incomplete".
 	Status string
+	// ChunkDelay, when not zero, replaces Options.ChunkDelay for this answer (a negative value
+	// means none), so one answer can stream at the pace of its audio while the others come fast.
+	ChunkDelay time.Duration
 }
 
 // Call is one function call of an answer. An empty CallID becomes "call_N".

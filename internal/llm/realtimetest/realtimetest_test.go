@@ -496,3 +496,89 @@ func TestCloseEndsConnections(t *testing.T) {
 		t.Errorf("a handshake after Close: %d", got)
 	}
 }
+
+// hum is ms of faint noise (±amp), as processed microphone "silence" can be.
+func hum(ms int, amp int16) string {
+	s := make([]int16, ms*samplesPerMs)
+	for i := range s {
+		s[i] = amp
+		if i%2 == 1 {
+			s[i] = -amp
+		}
+	}
+	return PCM(s)
+}
+
+func TestSpeechLevelIgnoresFaintNoise(t *testing.T) {
+	s := NewServer(t, Options{SpeechLevel: 500})
+	c := dial(t, s.GAURL("d"), nil)
+	c.next()
+	for range 3 {
+		c.send(map[string]any{"type": "input_audio_buffer.append", "audio": hum(100, 100)})
+	}
+	c.send(map[string]any{"type": "input_audio_buffer.append", "audio": Speech(100)})
+	// The first event after the noise is the speech's start, counted from the noise's end: the
+	// noise was no speech.
+	if e, _ := c.next(); e.Type() != "input_audio_buffer.speech_started" || e["audio_start_ms"].(float64) != 300 {
+		t.Fatalf("after 300 ms of faint noise and speech: %v", e)
+	}
+	// Faint noise also ends the utterance, as silence does.
+	for range 5 {
+		c.send(map[string]any{"type": "input_audio_buffer.append", "audio": hum(100, 100)})
+	}
+	if e, _ := c.next(); e.Type() != "input_audio_buffer.speech_stopped" || e["audio_end_ms"].(float64) != 900 {
+		t.Fatalf("after 500 ms of faint noise: %v", e)
+	}
+	c.until("response.done")
+}
+
+func TestAnswerChunkDelayPacesOneAnswer(t *testing.T) {
+	const pace = 40 * time.Millisecond
+	s := NewServer(t, Options{Respond: func(turn Turn) Answer {
+		if turn.N == 1 {
+			return Answer{Text: "A paced answer.", AudioMs: 500, ChunkDelay: pace}
+		}
+		return Answer{Text: "A quick one.", AudioMs: 500}
+	}})
+	c := dial(t, s.GAURL("d"), nil)
+	c.next()
+	speak(c, 100, 500)
+	c.until("response.output_audio.delta")
+	start := time.Now()
+	before, _, _ := c.until("response.output_audio.done")
+	deltas := 0
+	for _, e := range before {
+		if e.Type() == "response.output_audio.delta" {
+			deltas++
+		}
+	}
+	// Five 100 ms chunks: the four after the first each wait the answer's own delay.
+	if took := time.Since(start); deltas != 4 || took < 4*pace {
+		t.Errorf("%d more chunks in %v, want 4 in at least %v", deltas, took, 4*pace)
+	}
+	c.until("response.done")
+}
+
+func TestDropClosesWithGoingAway(t *testing.T) {
+	s := NewServer(t, Options{})
+	c := dial(t, s.GAURL("d"), nil)
+	c.next()
+	c.send(gaSession(500))
+	c.until("session.updated")
+	s.Conn(0).Drop()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, _, err := c.ws.Read(ctx); websocket.CloseStatus(err) != websocket.StatusGoingAway {
+		t.Fatalf("read after Drop ended with %v, want close 1001", err)
+	}
+	select {
+	case <-s.Conn(0).Done():
+	case <-time.After(2 * time.Second):
+		t.Fatal("the connection did not end")
+	}
+	// The next connection is a new one, as a relay's reconnect finds it.
+	c2 := dial(t, s.GAURL("d"), nil)
+	if e, _ := c2.next(); e.Type() != "session.created" || len(s.Conns()) != 2 {
+		t.Errorf("after a drop: %v, %d connections", e, len(s.Conns()))
+	}
+}

@@ -98,6 +98,9 @@ func (c *Conn) plan(r *response, a Answer, textOnly bool) []step {
 		chunkMs = 100
 	}
 	chunkDelay := opts.ChunkDelay
+	if a.ChunkDelay != 0 {
+		chunkDelay = a.ChunkDelay
+	}
 	switch {
 	case chunkDelay == 0:
 		chunkDelay = 2 * time.Millisecond
