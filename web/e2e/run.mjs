@@ -1,6 +1,7 @@
 // Browser end-to-end tests against the real Go binary (offline provider), in Debian's headless
 // Chromium driven by playwright-core. Run with `npm run e2e`; PRESTO_BIN skips the build. The flows
-// against a fake Azure endpoint (azure.test.mjs) run after these, in the same process.
+// against a fake Azure endpoint (azure.test.mjs), the cluster and the voice flows run after these,
+// in the same process.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -281,3 +282,4 @@ test("a retryable error shows Retry, and Retry works", async () => {
 await import("./screens.test.mjs");
 await import("./azure.test.mjs");
 await import("./cluster.test.mjs");
+await import("./voice.test.mjs");
