@@ -42,5 +42,6 @@ describe("socket helpers", () => {
     expect(socketURL({ protocol: "http:", host: "127.0.0.1:8000" })).toBe("ws://127.0.0.1:8000/ws");
     expect(socketURL({ protocol: "https:", host: "demo.example" })).toBe("wss://demo.example/ws");
     expect(socketURL({ protocol: "http:", host: "h:1" }, "abcdefgh")).toBe("ws://h:1/ws?session=abcdefgh");
+    expect(socketURL({ protocol: "https:", host: "h:1" }, "abcdefgh", "/voice")).toBe("wss://h:1/voice?session=abcdefgh");
   });
 });

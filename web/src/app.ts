@@ -1,16 +1,21 @@
-// The page's controller: it wires the store and the socket, and offers the user actions the
+// The page's controller: it wires the store and the sockets, and offers the user actions the
 // components call. It is created once in main.tsx and passed down.
 import { pinSession, sessionFromURL } from "./api";
-import { warmCharts } from "./charts";
 import { Connection, socketURL } from "./socket";
 import { Store } from "./store";
 import type { State } from "./state";
 import { applyTheme, defaultTheme } from "./theme";
 import { modes } from "./constants";
+import type { VoiceClient } from "./voice/client";
 
 export class App {
   readonly store = new Store();
   private readonly conn: Connection;
+  private readonly voiceURL: string;
+  private voice: VoiceClient | null = null;
+  /** voiceRun numbers each start of voice, so a start overtaken by a stop does nothing when its code loads. */
+  private voiceRun = 0;
+  private readonly levelListeners = new Set<(level: number) => void>();
   private appliedMode: string | null = null;
   private readonly now = () => performance.now();
 
@@ -23,6 +28,7 @@ export class App {
       dispatch: (a) => this.store.dispatch(a),
       now: this.now,
     });
+    this.voiceURL = socketURL(loc, session, "/voice");
   }
 
   /** start connects and keeps the document (theme, title) in step with the state. */
@@ -31,7 +37,6 @@ export class App {
     this.store.subscribe((s) => this.sync(s));
     window.addEventListener("online", () => this.conn.reconnectNow());
     this.conn.start();
-    warmCharts();
   }
 
   /** sendChat sends text as a chat turn; it reports false when the socket is not open. */
@@ -84,6 +89,51 @@ export class App {
     this.store.dispatch({ type: "chart_drawn", at: this.now() });
   }
 
+  /**
+   * toggleVoice starts voice (its code and worklets load now, not with the page) or stops it. The
+   * microphone and the socket open in the voice client; the state follows its messages.
+   */
+  toggleVoice(): void {
+    if (this.store.getState().voice.on) {
+      this.stopVoice();
+      this.store.dispatch({ type: "voice_off" });
+      return;
+    }
+    const run = ++this.voiceRun;
+    this.store.dispatch({ type: "voice_on" });
+    import("./voice/client").then(
+      ({ VoiceClient }) => {
+        if (run !== this.voiceRun) return;
+        const v = new VoiceClient({ url: this.voiceURL, dispatch: (a) => this.store.dispatch(a), level: (l) => this.levelListeners.forEach((f) => f(l)) });
+        this.voice = v;
+        if (this.store.getState().voice.muted) v.mute(true);
+        void v.start();
+      },
+      () => {
+        if (run === this.voiceRun) this.store.dispatch({ type: "voice_failed", reason: "Voice could not load: reload the page and try again." });
+      },
+    );
+  }
+
+  /** setVoiceMuted stops (or resumes) sending the microphone; the voice session stays. */
+  setVoiceMuted(muted: boolean): void {
+    if (!this.store.getState().voice.on) return;
+    this.voice?.mute(muted);
+    this.store.dispatch({ type: "voice_mute", muted });
+  }
+
+  /** onVoiceLevel calls fn with the microphone's loudness (0..1) per frame; it returns the unsubscribe. */
+  onVoiceLevel(fn: (level: number) => void): () => void {
+    this.levelListeners.add(fn);
+    return () => this.levelListeners.delete(fn);
+  }
+
+  private stopVoice(): void {
+    this.voiceRun++;
+    this.voice?.stop();
+    this.voice = null;
+  }
+
   dismissNotice(): void {
     this.store.dispatch({ type: "dismiss_notice" });
   }
@@ -92,9 +142,11 @@ export class App {
     this.store.dispatch({ type: "dismiss_tab_failure" });
   }
 
-  // sync keeps the document's theme and title on the current mode. The server prefetches a new
-  // mode's tabs and sends their content to every screen.
+  // sync keeps the document's theme and title on the current mode, and lets go of a voice client
+  // that ended. The server prefetches a new mode's tabs and sends their content to every screen.
   private sync(s: State): void {
+    // Voice ended without the toggle (the server's error, the microphone refused): let it go.
+    if (!s.voice.on && this.voice) this.stopVoice();
     const mode = s.mode;
     if (!mode || mode.id === this.appliedMode) return;
     this.appliedMode = mode.id;

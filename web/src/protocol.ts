@@ -1,4 +1,4 @@
-// Types of the /ws protocol (docs/protocol.md) and the JSON shapes it carries (PRODUCT.md 5.3,
+// Types of the /ws and /voice protocols (docs/protocol.md) and the JSON shapes it carries (PRODUCT.md 5.3,
 // 5.6). They mirror the Go types in internal/modes, internal/persona, internal/chat and internal/llm.
 
 export interface Theme {
@@ -115,7 +115,38 @@ export type ServerMessage =
   | Envelope<"tab_content", { mode_id: string; tab_id: string; tool_results: ToolResult[] | null }>
   | Envelope<"tab_error", { mode_id: string; tab_id: string; error: string; retryable: boolean }>
   | Envelope<"pong", Record<string, never>>
+  | Envelope<"error", { error: string; retryable?: boolean }>
+  | Envelope<"transcript", TranscriptPayload>
+  | Envelope<"visualization_generating", { vis_type: string; description: string }>;
+
+/** TranscriptPayload is a spoken line: the assistant's in deltas then whole (final), the user's once. */
+export interface TranscriptPayload {
+  role: "user" | "assistant";
+  item_id: string;
+  text: string;
+  final: boolean;
+}
+
+export type VoiceStatus = "connecting" | "connected" | "reconnecting" | "disconnected" | "error";
+
+/** VoiceServerMessage is every message the server sends on /voice that the page acts on. */
+export type VoiceServerMessage =
+  | Envelope<"status", { status: VoiceStatus; reason?: string; voice?: string; provider?: string }>
+  | Envelope<"speech_started", Record<string, never>>
+  | Envelope<"speech_stopped", Record<string, never>>
+  | Envelope<"audio", { item_id: string; data: string }>
+  | Envelope<"audio_done", { item_id: string }>
+  | Envelope<"transcript", TranscriptPayload>
+  | Envelope<"latency", { first_audio_ms: number }>
   | Envelope<"error", { error: string; retryable?: boolean }>;
+
+/** VoiceClientMessage is every message the browser sends on /voice. */
+export type VoiceClientMessage =
+  | { type: "audio"; payload: { data: string } }
+  | { type: "mute"; payload: { muted: boolean } }
+  | { type: "played"; payload: { item_id: string; ms: number } }
+  | { type: "stop"; payload: Record<string, never> }
+  | { type: "ping"; payload: Record<string, never> };
 
 interface Envelope<T extends string, P> {
   type: T;
@@ -146,13 +177,28 @@ const serverTypes = new Set([
   "tab_error",
   "pong",
   "error",
+  "transcript",
+  "visualization_generating",
 ]);
+
+// The dashboard's messages on /voice (tool_result, mode_switch, …) are left out: every /ws socket
+// of the session receives the same ones, and the page draws from those.
+const voiceTypes = new Set(["status", "speech_started", "speech_stopped", "audio", "audio_done", "transcript", "latency", "error"]);
 
 /**
  * parseServerMessage decodes one frame. It returns null for anything that is not a known message
  * so one bad frame never breaks the page.
  */
 export function parseServerMessage(raw: string): ServerMessage | null {
+  return parseEnvelope(raw, serverTypes) as ServerMessage | null;
+}
+
+/** parseVoiceMessage decodes one /voice frame the page acts on, or returns null. */
+export function parseVoiceMessage(raw: string): VoiceServerMessage | null {
+  return parseEnvelope(raw, voiceTypes) as VoiceServerMessage | null;
+}
+
+function parseEnvelope(raw: string, types: Set<string>): { type: string; turn: number | undefined; payload: object } | null {
   let v: unknown;
   try {
     v = JSON.parse(raw);
@@ -161,11 +207,11 @@ export function parseServerMessage(raw: string): ServerMessage | null {
   }
   if (typeof v !== "object" || v === null) return null;
   const o = v as { type?: unknown; turn?: unknown; payload?: unknown };
-  if (typeof o.type !== "string" || !serverTypes.has(o.type)) return null;
+  if (typeof o.type !== "string" || !types.has(o.type)) return null;
   const payload = typeof o.payload === "object" && o.payload !== null ? o.payload : {};
   // Turn 0 (or none) marks a message outside any chat turn.
   const turn = typeof o.turn === "number" && Number.isFinite(o.turn) && o.turn > 0 ? o.turn : undefined;
-  return { type: o.type, turn, payload } as ServerMessage;
+  return { type: o.type, turn, payload };
 }
 
 const chartTypes = new Set<string>(["line", "bar", "pie", "area"]);

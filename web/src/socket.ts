@@ -20,11 +20,12 @@ export function backoffDelay(attempt: number, rand: number): number {
 }
 
 /**
- * socketURL is the same-origin /ws URL. The browser sends the session cookie itself; a session
- * named by the page's link (another screen's) is passed as ?session=ID instead.
+ * socketURL is the same-origin URL of /ws (or /voice). The browser sends the session cookie (and
+ * the access token's cookie) itself; a session named by the page's link (another screen's) is
+ * passed as ?session=ID instead.
  */
-export function socketURL(loc: { protocol: string; host: string }, session: string | null = null): string {
-  const base = `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/ws`;
+export function socketURL(loc: { protocol: string; host: string }, session: string | null = null, path: "/ws" | "/voice" = "/ws"): string {
+  const base = `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}${path}`;
   return session === null ? base : `${base}?session=${encodeURIComponent(session)}`;
 }
 

@@ -1,6 +1,7 @@
 // The chat panel: history, typing indicator, error line with Retry, composer and live region.
 import { useEffect, useRef } from "preact/hooks";
 import type { App } from "../app";
+import { awaitingFirstToken } from "../state";
 import type { State } from "../state";
 import { Icon } from "../icons";
 import { Composer } from "./Composer";
@@ -15,7 +16,7 @@ export function ChatPanel({ app, state: s }: { app: App; state: State }) {
     if (!el) return;
     const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 120;
     if (nearBottom || last?.role === "user") el.scrollTop = el.scrollHeight;
-  }, [s.messages.length, last?.text, s.awaitingFirstToken, s.failure]);
+  }, [s.messages.length, last?.text, s.phase, s.failure]);
 
   const name = s.mode && s.mode.id !== "presto" ? s.mode.company_name : "Presto-Change-O";
   return (
@@ -38,11 +39,13 @@ export function ChatPanel({ app, state: s }: { app: App; state: State }) {
             data-testid="chat-message"
             data-role={m.role}
             data-streaming={m.streaming ? "true" : undefined}
+            data-item-id={m.itemId}
+            data-source={m.itemId !== undefined ? "voice" : undefined}
           >
             {m.text}
           </div>
         ))}
-        {s.awaitingFirstToken ? (
+        {awaitingFirstToken(s) ? (
           <div class="msg msg-assistant typing" data-testid="typing-indicator" aria-label="The assistant is typing">
             <span />
             <span />

@@ -1,15 +1,17 @@
-// The message box: Enter sends, Shift+Enter starts a new line; voice buttons wait for a later release.
+// The message box: Enter sends, Shift+Enter starts a new line. Beside it, voice: one click to talk
+// (no push-to-talk), mute, and the voice line with its level meter and status.
 import { useRef, useState } from "preact/hooks";
 import type { App } from "../app";
+import { inFlight } from "../state";
 import type { State } from "../state";
 import { Icon } from "../icons";
-
-const voiceLater = "Voice comes in a later release";
+import { VoiceStatus } from "./VoiceStatus";
 
 export function Composer({ app, state: s }: { app: App; state: State }) {
   const [text, setText] = useState("");
   const box = useRef<HTMLTextAreaElement>(null);
   const open = s.connection === "open";
+  const voice = s.voice;
 
   const submit = () => {
     if (app.sendChat(text)) setText("");
@@ -47,13 +49,31 @@ export function Composer({ app, state: s }: { app: App; state: State }) {
         onKeyDown={onKeyDown}
       />
       <div class="composer-actions">
-        <button type="button" class="btn-icon" data-testid="voice-toggle" aria-disabled="true" title={voiceLater} aria-label={`Voice: ${voiceLater}`}>
+        <button
+          type="button"
+          class="btn-icon btn-voice"
+          data-testid="voice-toggle"
+          aria-pressed={voice.on ? "true" : "false"}
+          aria-label="Voice conversation"
+          title={voice.on ? "Stop talking with the assistant" : "Talk with the assistant"}
+          onClick={() => app.toggleVoice()}
+        >
           <Icon name="mic" size={18} />
         </button>
-        <button type="button" class="btn-icon" data-testid="voice-mute" aria-disabled="true" title={voiceLater} aria-label={`Mute: ${voiceLater}`}>
+        <button
+          type="button"
+          class="btn-icon"
+          data-testid="voice-mute"
+          aria-pressed={voice.muted ? "true" : "false"}
+          aria-label="Mute the microphone"
+          title={voice.on ? (voice.muted ? "Unmute the microphone" : "Mute the microphone (the session stays)") : "Turn voice on first"}
+          disabled={!voice.on}
+          onClick={() => app.setVoiceMuted(!voice.muted)}
+        >
           <Icon name="mic-off" size={18} />
         </button>
-        {s.inFlight ? (
+        <VoiceStatus app={app} voice={voice} />
+        {inFlight(s) ? (
           <button type="button" class="btn-icon btn-stop" onClick={() => app.cancel()} aria-label="Stop the answer" title="Stop">
             <Icon name="stop" size={18} />
           </button>

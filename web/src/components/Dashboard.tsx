@@ -33,7 +33,7 @@ export function Dashboard({ app, state: s, onSettings }: { app: App; state: Stat
             <p class="tagline">{mode.tagline}</p>
           </header>
         )}
-        {!home || s.charts.length > 0 ? (
+        {!home || s.charts.length > 0 || s.visualizing ? (
           <>
             {!home ? <Metrics metrics={metrics} /> : null}
             <div class="dash-grid">

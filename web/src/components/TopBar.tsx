@@ -18,10 +18,16 @@ export function TopBar({ state: s, onSettings }: { state: State; onSettings: () 
         <span class="brand-name">Presto-Change-O</span>
       </div>
       <div class="topbar-status">
-        <span class="latency" title="Time from send to first token, and from tool result to chart drawn" data-testid="latency">
-          <span>first token {ms(s.latency.firstTokenMs)}</span>
+        <span
+          class="latency"
+          title="Time from send to first token, from the end of speech to the answer's first audio, and from tool result to chart drawn"
+          data-testid="latency"
+        >
+          <span>first token {ms(s.firstToken.ms)}</span>
           <span aria-hidden="true">·</span>
-          <span>tool → chart {ms(s.latency.chartMs)}</span>
+          <span>first audio {ms(s.voice.firstAudioMs)}</span>
+          <span aria-hidden="true">·</span>
+          <span>tool → chart {ms(s.chartLatency.ms)}</span>
         </span>
         {s.provider === "offline" ? (
           <span class="badge" data-testid="offline-badge" title="No AI endpoint is configured: a built-in offline assistant answers">

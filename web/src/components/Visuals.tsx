@@ -21,15 +21,15 @@ export function Visuals({ state: s, onDrawn, onRetryTab, onDismissTabFailure }: 
   const shownTab = s.chartsTab !== null && s.chartsTab === s.activeTab ? tabLabel(s.chartsTab) : null;
   return (
     <div
-      class={`visuals card-soft n-${s.charts.length} ${s.tabLoading && s.charts.length > 0 ? "is-loading" : ""} ${s.tabFailure && s.chartsTab !== null && s.chartsTab !== s.activeTab ? "is-stale" : ""}`}
-      aria-busy={s.tabLoading}
+      class={`visuals card-soft n-${s.charts.length} ${(s.tabLoading || s.visualizing) && s.charts.length > 0 ? "is-loading" : ""} ${s.tabFailure && s.chartsTab !== null && s.chartsTab !== s.activeTab ? "is-stale" : ""}`}
+      aria-busy={s.tabLoading || s.visualizing !== null}
       data-charts-tab={s.chartsTab ?? ""}
       aria-label="Charts"
       role="region"
     >
       {s.charts.length === 0 || !theme ? (
         <div class="visuals-empty">
-          {s.tabLoading ? (
+          {s.visualizing ? null : s.tabLoading ? (
             <div class="skeleton" aria-label="Loading" />
           ) : shownTab ? (
             <p>{shownTab} has no chart. Ask a question and the answer's chart appears here.</p>
@@ -44,6 +44,12 @@ export function Visuals({ state: s, onDrawn, onRetryTab, onDismissTabFailure }: 
           </div>
         ))
       )}
+      {s.visualizing ? (
+        <div class={`visual-placeholder ${s.charts.length > 0 ? "is-over" : ""}`} data-testid="visualization-placeholder" role="status">
+          <span class="visual-placeholder-dot" aria-hidden="true" />
+          <span>{s.visualizing.visType === "metrics" ? "Updating the figures" : "Drawing a chart"}{s.visualizing.description ? `: ${s.visualizing.description}` : "…"}</span>
+        </div>
+      ) : null}
       {failure ? (
         <div class="tab-notice chat-notice" role="alert" data-testid="tab-notice" data-tab-id={failure.tabId}>
           <span>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { finishedSentences, initialState, isPrestoCommand, reduce } from "./state";
-import type { Action, State } from "./state";
-import { parseServerMessage } from "./protocol";
-import type { Mode, ServerMessage } from "./protocol";
+import { awaitingFirstToken, finishedSentences, inFlight, initialState, isPrestoCommand, pendingSend, reduce } from "./index";
+import type { Action, State } from "./index";
+import { parseServerMessage } from "../protocol";
+import type { Mode, ServerMessage } from "../protocol";
 
 function mode(id: string, company: string): Mode {
   return {
@@ -90,8 +90,8 @@ describe("streaming", () => {
       { type: "send", text: "how much?", at: 100 },
       srv({ type: "chat_start", turn: 1, payload: {} }),
     ]);
-    expect(s.awaitingFirstToken).toBe(true);
-    expect(s.inFlight).toBe(true);
+    expect(awaitingFirstToken(s)).toBe(true);
+    expect(inFlight(s)).toBe(true);
     const t = run(
       [
         { type: "server", msg: { type: "chat_chunk", turn: 1, payload: { text: "You have ", done: false } }, at: 142 },
@@ -101,9 +101,9 @@ describe("streaming", () => {
       s,
     );
     expect(texts(t).slice(1)).toEqual(["user:how much?", "assistant:You have $5."]);
-    expect(t.latency.firstTokenMs).toBe(42);
-    expect(t.awaitingFirstToken).toBe(false);
-    expect(t.inFlight).toBe(false);
+    expect(t.firstToken.ms).toBe(42);
+    expect(awaitingFirstToken(t)).toBe(false);
+    expect(inFlight(t)).toBe(false);
     expect(t.messages.every((m) => !m.streaming)).toBe(true);
     expect(t.announcement.text).toBe("You have $5.");
   });
@@ -134,8 +134,8 @@ describe("streaming", () => {
       srv({ type: "chat_chunk", turn: 3, payload: { text: "bird.", done: true } }),
     ]);
     expect(texts(s).slice(1)).toEqual(["user:q", "assistant:Early bird."]);
-    expect(s.awaitingFirstToken).toBe(false);
-    expect(s.inFlight).toBe(false);
+    expect(awaitingFirstToken(s)).toBe(false);
+    expect(inFlight(s)).toBe(false);
   });
 
   it("ignores a late chat_start of an older turn", () => {
@@ -146,8 +146,8 @@ describe("streaming", () => {
       srv({ type: "chat_start", turn: 4, payload: {} }),
     ]);
     expect(s.turn).toBe(5);
-    expect(s.inFlight).toBe(false);
-    expect(s.awaitingFirstToken).toBe(false);
+    expect(inFlight(s)).toBe(false);
+    expect(awaitingFirstToken(s)).toBe(false);
   });
 });
 
@@ -160,11 +160,11 @@ describe("errors", () => {
       srv({ type: "chat_error", turn: 1, payload: { error: "The model is busy.", retryable: true } }),
     ]);
     expect(s.failure).toEqual({ text: "The model is busy.", retryable: true });
-    expect(s.inFlight).toBe(false);
-    expect(s.awaitingFirstToken).toBe(false);
+    expect(inFlight(s)).toBe(false);
+    expect(awaitingFirstToken(s)).toBe(false);
     const r = reduce(s, { type: "retry", at: 5 });
     expect(r.failure).toBeNull();
-    expect(r.pendingSend).toBe(true);
+    expect(pendingSend(r)).toBe(true);
     expect(r.lastUserText).toBe("hello");
     expect(r.messages.filter((m) => m.role === "user")).toHaveLength(1);
   });
@@ -175,7 +175,7 @@ describe("errors", () => {
     // retryable is the server's word alone: no guessing from the text.
     const h = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "rate limited" } })]);
     expect(h.failure?.retryable).toBe(false);
-    expect(s.awaitingFirstToken).toBe(false);
+    expect(awaitingFirstToken(s)).toBe(false);
     const t = run([...connected, { type: "send", text: "hi", at: 0 }, srv({ type: "error", payload: { error: "the message is too long", retryable: false } })]);
     expect(t.failure?.retryable).toBe(false);
   });
@@ -189,8 +189,8 @@ describe("errors", () => {
   it("a closed socket ends the turn in flight", () => {
     const s = run([...connected, { type: "send", text: "q", at: 0 }, srv({ type: "chat_start", turn: 1, payload: {} }), { type: "closed" }]);
     expect(s.connection).toBe("closed");
-    expect(s.inFlight).toBe(false);
-    expect(s.awaitingFirstToken).toBe(false);
+    expect(inFlight(s)).toBe(false);
+    expect(awaitingFirstToken(s)).toBe(false);
   });
 });
 
@@ -272,9 +272,9 @@ describe("dashboard", () => {
   it("measures tool-to-chart time once", () => {
     let s = run([...connected, srv({ type: "chat_start", turn: 1, payload: {} }), { type: "server", msg: { type: "tool_result", turn: 1, payload: chart("A") }, at: 10 }]);
     s = reduce(s, { type: "chart_drawn", at: 26 });
-    expect(s.latency.chartMs).toBe(16);
+    expect(s.chartLatency.ms).toBe(16);
     s = reduce(s, { type: "chart_drawn", at: 99 });
-    expect(s.latency.chartMs).toBe(16);
+    expect(s.chartLatency.ms).toBe(16);
   });
 
   it("rejects a malformed chart and applies show_metrics", () => {
@@ -363,12 +363,12 @@ describe("many screens", () => {
   it("follows another screen's turn exactly as the sender does", () => {
     let s = run([...here, srv({ type: "chat_start", turn: 1, payload: { text: "how much?", screen: "B" } })]);
     expect(texts(s).slice(1)).toEqual(["user:how much?"]);
-    expect(s.awaitingFirstToken).toBe(true);
-    expect(s.inFlight).toBe(true);
-    expect(s.pendingSend).toBe(false);
+    expect(awaitingFirstToken(s)).toBe(true);
+    expect(inFlight(s)).toBe(true);
+    expect(pendingSend(s)).toBe(false);
     expect(s.lastUserText).toBe("how much?");
     s = run([srv({ type: "chat_chunk", turn: 1, payload: { text: "You have ", done: false } })], s);
-    expect(s.awaitingFirstToken).toBe(false);
+    expect(awaitingFirstToken(s)).toBe(false);
     expect(s.messages.at(-1)).toMatchObject({ role: "assistant", text: "You have ", streaming: true });
     s = run(
       [
@@ -380,7 +380,7 @@ describe("many screens", () => {
     );
     expect(texts(s).slice(1)).toEqual(["user:how much?", "assistant:You have $4,821.33."]);
     expect(s.charts.map((c) => c.title)).toEqual(["Checking"]);
-    expect(s.inFlight).toBe(false);
+    expect(inFlight(s)).toBe(false);
   });
 
   it("shows the spinner for another screen's mode switch and repaints with it", () => {
@@ -432,7 +432,7 @@ describe("many screens", () => {
       srv({ type: "chat_start", turn: 1, payload: { text: "theirs", screen: "B" } }),
     ]);
     expect(texts(s).slice(1)).toEqual(["user:mine", "user:theirs"]);
-    expect(s.pendingSend).toBe(true);
+    expect(pendingSend(s)).toBe(true);
     expect(s.lastUserText).toBe("mine");
     // The refusal of our chat is still our failure, not a notice.
     const r = reduce(s, srv({ type: "error", payload: { error: "too many messages", retryable: true } }));
@@ -461,8 +461,8 @@ describe("joining mid-turn", () => {
     let s = run(join({ turn: 4, text: "where does my money go?", reply: "Mostly ", tool_results: [chart], generating: null }, [{ role: "assistant", content: "Welcome." }]));
     expect(texts(s)).toEqual(["assistant:Welcome.", "user:where does my money go?", "assistant:Mostly "]);
     expect(s.messages.at(-1)?.streaming).toBe(true);
-    expect(s.inFlight).toBe(true);
-    expect(s.awaitingFirstToken).toBe(false);
+    expect(inFlight(s)).toBe(true);
+    expect(awaitingFirstToken(s)).toBe(false);
     expect(s.charts.map((c) => c.title)).toEqual(["Spending"]);
     expect(s.turn).toBe(4);
     expect(s.generating).toBeNull();
@@ -477,17 +477,17 @@ describe("joining mid-turn", () => {
     expect(texts(s)).toEqual(["assistant:Welcome.", "user:where does my money go?", "assistant:Mostly food."]);
     // The live turn's chart and the next one are the same turn's: both show.
     expect(s.charts.map((c) => c.title)).toEqual(["Spending", "By month"]);
-    expect(s.inFlight).toBe(false);
+    expect(inFlight(s)).toBe(false);
   });
 
   it("shows the typing indicator before the first token and the spinner during a switch", () => {
     const s = run(join({ turn: 4, text: "Presto-Change-O, you're a hospital", reply: "", tool_results: null, generating: "hospital" }));
     expect(texts(s)).toEqual(["assistant:Welcome to Summit Bank.", "user:Presto-Change-O, you're a hospital"]);
-    expect(s.awaitingFirstToken).toBe(true);
+    expect(awaitingFirstToken(s)).toBe(true);
     expect(s.generating).toBe("hospital");
     const done = run([srv({ type: "mode_generating_cancel", turn: 4, payload: {} }), srv({ type: "chat_chunk", turn: 4, payload: { text: "No.", done: true } })], s);
     expect(done.generating).toBeNull();
-    expect(done.awaitingFirstToken).toBe(false);
+    expect(awaitingFirstToken(done)).toBe(false);
   });
 
   it("does not repeat the question when the history already ends with it", () => {
@@ -502,8 +502,8 @@ describe("joining mid-turn", () => {
 
   it("with no live turn, nothing is in flight", () => {
     const s = run(join(null));
-    expect(s.inFlight).toBe(false);
-    expect(s.awaitingFirstToken).toBe(false);
+    expect(inFlight(s)).toBe(false);
+    expect(awaitingFirstToken(s)).toBe(false);
   });
 });
 
