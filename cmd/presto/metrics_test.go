@@ -23,6 +23,17 @@ func scrape(t *testing.T, a *app) string {
 	return string(body)
 }
 
+// metricsText is /metrics for a goroutine other than the test's ("" when it cannot be read).
+func metricsText(url string) string {
+	resp, err := http.Get(url + "/metrics")
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
+}
+
 func TestMetricsCountTurnsTokensErrorsAndSockets(t *testing.T) {
 	a, fake := startWithFakeAzure(t)
 	fake.Enqueue(llmtest.Text("Hello there.", 3), llmtest.QuotaExceeded())

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -122,33 +123,49 @@ func TestScreenJoiningMidTurn(t *testing.T) {
 }
 
 // TestSlowScreenIsDroppedWithoutDelayingTheOthers: a socket that stops reading is disconnected
-// once its queue is full, and the other screen of the session gets the whole turn.
+// once more than its byte limit is waiting, the other screen of the session gets the whole turn,
+// and the slow one, if it reads again, is told why by the close frame.
 func TestSlowScreenIsDroppedWithoutDelayingTheOthers(t *testing.T) {
 	a, fake := startWithFakeAzure(t)
 	// About 8 MB in 16,000 chunks, more than the socket buffers of the stalled reader hold, at a
 	// pace a reading client keeps up with.
 	fake.Enqueue(llmtest.Text(strings.Repeat("All work and no play makes a long answer. ", 200_000), 16_000).WithDelay(50 * time.Microsecond))
 	fast, _ := dial(t, a, "?session=slow-screen-1")
-	slow, _ := dial(t, a, "?session=slow-screen-1") // never read from again until the end
+	slow, _ := dial(t, a, "?session=slow-screen-1") // reads nothing until the server gives up on it
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	type ending struct {
+		read int
+		err  error
+	}
+	slowEnd := make(chan ending, 1)
+	go func() {
+		// Once the server counts it too slow, it reads again, within the write timeout: what the
+		// buffers held, then the close frame.
+		for !strings.Contains(metricsText(a.url), "presto_websockets_too_slow_total 1") && ctx.Err() == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
+		read := 0
+		for {
+			if _, _, err := slow.Read(ctx); err != nil {
+				slowEnd <- ending{read, err}
+				return
+			}
+			read++
+		}
+	}()
 	send(t, fast, "chat", map[string]string{"text": "tell me a very long story"})
 	l := readTurn(t, fast)
 	if got := l.types(); got[len(got)-1] != "chat_chunk" || len(got) < 16_000 {
 		t.Fatalf("the fast screen got %d messages ending in %s, want the whole turn", len(got), got[len(got)-1])
 	}
 
-	// The slow socket was closed by the server: reading drains what the buffers held, then fails.
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var read int
-	for {
-		if _, _, err := slow.Read(ctx); err != nil {
-			if ctx.Err() != nil {
-				t.Fatalf("the slow screen is still connected after %d messages", read)
-			}
-			break
-		}
-		read++
+	end := <-slowEnd
+	var ce websocket.CloseError
+	if !errors.As(end.err, &ce) || ce.Code != websocket.StatusPolicyViolation || !strings.Contains(ce.Reason, "too slow") {
+		t.Fatalf("the slow screen ended after %d messages with %v, want close 1008 saying it was too slow", end.read, end.err)
 	}
+	read := end.read
 	if read >= len(l.msgs) {
 		t.Fatalf("the slow screen read all %d messages: it was not slow enough to test", read)
 	}

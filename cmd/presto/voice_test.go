@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -77,14 +78,20 @@ func readStatus(t *testing.T, conn *websocket.Conn) (string, map[string]any) {
 
 func waitConn(t *testing.T, rt *realtimetest.Handler, i int) *realtimetest.Conn {
 	t.Helper()
+	waitFor(t, fmt.Sprintf("upstream connection %d", i), func() bool { return len(rt.Conns()) > i })
+	return rt.Conns()[i]
+}
+
+// waitFor polls cond for up to 5 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for len(rt.Conns()) <= i {
+	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("no upstream connection %d", i)
+			t.Fatalf("gave up waiting for %s", what)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	return rt.Conns()[i]
 }
 
 // speak sends ms of speech then enough silence to end the utterance, in 100 ms frames.
@@ -202,7 +209,7 @@ func TestVoiceRelaysAQuestionAndItsSpokenAnswer(t *testing.T) {
 }
 
 // TestVoiceBargeInTruncatesToWhatWasPlayed: speech over the answer is forwarded, and the browser's
-// played figure becomes a truncate clamped to the audio relayed; with nothing played, none.
+// played figure becomes the truncate; with nothing played, none.
 func TestVoiceBargeInTruncatesToWhatWasPlayed(t *testing.T) {
 	a, rt := voiceApp(t, realtimetest.Options{
 		Respond: func(realtimetest.Turn) realtimetest.Answer {
@@ -229,14 +236,11 @@ func TestVoiceBargeInTruncatesToWhatWasPlayed(t *testing.T) {
 	send(t, mic, "audio", map[string]string{"data": realtimetest.Speech(100)}) // the user talks over it
 	for m := readMsg(t, mic); m.Type != "speech_started"; m = readMsg(t, mic) {
 	}
-	send(t, mic, "played", map[string]any{"item_id": item, "ms": 600000}) // more than was ever sent
-	deadline := time.Now().Add(5 * time.Second)
-	for len(up.Truncations()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	send(t, mic, "played", map[string]any{"item_id": item, "ms": 60})
+	waitFor(t, "the truncate", func() bool { return len(up.Truncations()) > 0 })
 	tr := up.Truncations()
-	if len(tr) != 1 || tr[0].ItemID != item || !tr[0].Accepted || tr[0].AudioEndMs <= 0 || tr[0].AudioEndMs > tr[0].SentMs {
-		t.Fatalf("truncations %+v, want one accepted, clamped to the audio sent", tr)
+	if len(tr) != 1 || tr[0].ItemID != item || !tr[0].Accepted || tr[0].AudioEndMs != 60 || tr[0].AudioEndMs > tr[0].SentMs {
+		t.Fatalf("truncations %+v, want one accepted at the 60 ms played", tr)
 	}
 	for _, e := range up.Errors() {
 		if e.Code == "response_cancel_not_active" {
@@ -251,6 +255,58 @@ func TestVoiceBargeInTruncatesToWhatWasPlayed(t *testing.T) {
 	}
 	if n := len(up.Truncations()); n != 1 {
 		t.Fatalf("%d truncations after a played of 0 ms, want still 1", n)
+	}
+}
+
+// TestVoiceBargeInAfterAllTheAudioCame: the model sends audio faster than it plays, so the user
+// often speaks over an answer whose audio has all been relayed; that is still a barge-in, with the
+// browser's figure as the truncate. An answer the browser played to its end is not truncated.
+func TestVoiceBargeInAfterAllTheAudioCame(t *testing.T) {
+	a, rt := voiceApp(t, realtimetest.Options{
+		Respond: func(realtimetest.Turn) realtimetest.Answer {
+			return realtimetest.Answer{Text: "An answer that arrives at once.", AudioMs: 3000}
+		},
+	}, nil)
+	mic := dialVoice(t, a, "?session=voice-barge-2")
+	readStatus(t, mic)
+	readStatus(t, mic)
+	up := waitConn(t, rt, 0)
+
+	answer := func() string { // speaks, and reads until the answer's audio is all relayed
+		speak(t, mic, 300)
+		for {
+			if m := readMsg(t, mic); m.Type == "audio_done" {
+				var p struct {
+					ItemID string `json:"item_id"`
+				}
+				_ = json.Unmarshal(m.Payload, &p)
+				return p.ItemID
+			}
+		}
+	}
+	bargeIn := func(item string, played int) {
+		send(t, mic, "audio", map[string]string{"data": realtimetest.Speech(100)})
+		for m := readMsg(t, mic); m.Type != "speech_started"; m = readMsg(t, mic) {
+		}
+		send(t, mic, "played", map[string]any{"item_id": item, "ms": played})
+		send(t, mic, "ping", map[string]any{})
+		for m := readMsg(t, mic); m.Type != "pong"; m = readMsg(t, mic) {
+		}
+		speak(t, mic, 0) // the rest of the utterance's silence
+	}
+
+	first := answer()
+	bargeIn(first, 1000)
+	waitFor(t, "the truncate", func() bool { return len(up.Truncations()) == 1 })
+	if tr := up.Truncations()[0]; tr.ItemID != first || tr.AudioEndMs != 1000 || !tr.Accepted {
+		t.Fatalf("truncation %+v, want %s at 1000 ms, accepted", tr, first)
+	}
+
+	second := answer()
+	send(t, mic, "played", map[string]any{"item_id": second, "ms": 3000}) // it played to its end
+	bargeIn(second, 3000)
+	if n := len(up.Truncations()); n != 1 {
+		t.Fatalf("%d truncations after an answer played to its end, want still 1: %+v", n, up.Truncations())
 	}
 }
 

@@ -21,6 +21,7 @@ type Metrics struct {
 	tokens     *prometheus.CounterVec
 	errors     *prometheus.CounterVec
 	sockets    prometheus.Gauge
+	slowDrops  prometheus.Counter
 
 	voiceOpen       prometheus.Gauge
 	voiceConnects   *prometheus.CounterVec
@@ -53,6 +54,9 @@ func New(provider string, liveSessions func() int) *Metrics {
 		sockets: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "presto_websockets_open", Help: "Open /ws sockets.",
 		}),
+		slowDrops: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "presto_websockets_too_slow_total", Help: "Sockets closed because more than their limit of bytes waited to be read.",
+		}),
 		voiceOpen: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "presto_voice_sessions_open", Help: "Upstream realtime sessions being relayed (or reconnecting).",
 		}),
@@ -71,7 +75,7 @@ func New(provider string, liveSessions func() int) *Metrics {
 			Name: "presto_voice_seconds_total", Help: "Realtime session time relayed (the costly part of voice).", ConstLabels: labels,
 		}),
 	}
-	reg.MustRegister(m.firstToken, m.turn, m.tokens, m.errors, m.sockets,
+	reg.MustRegister(m.firstToken, m.turn, m.tokens, m.errors, m.sockets, m.slowDrops,
 		m.voiceOpen, m.voiceConnects, m.voiceFirstAudio, m.voiceTruncates, m.voiceSeconds,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "presto_sessions_live", Help: "Sessions with an open socket or request.",
@@ -123,6 +127,13 @@ func (m *Metrics) Error(kind string) {
 func (m *Metrics) SocketOpened() {
 	if m != nil {
 		m.sockets.Inc()
+	}
+}
+
+// SocketTooSlow counts a socket closed for reading too slowly.
+func (m *Metrics) SocketTooSlow() {
+	if m != nil {
+		m.slowDrops.Inc()
 	}
 }
 

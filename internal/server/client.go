@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/coder/websocket"
 
 	"presto/internal/chat"
+	"presto/internal/metrics"
 	"presto/internal/protocol"
 	"presto/internal/voice"
 )
@@ -21,25 +23,28 @@ import (
 // are, costs one goroutine and no queue memory. A client too slow to drain a full queue is
 // disconnected rather than allowed to stall the turn that feeds it.
 type client struct {
-	conn   *websocket.Conn
-	sess   *chat.Session
-	screen string       // this socket's id among the session's screens
-	voice  *voice.Relay // set on a /voice socket: its messages go to the relay
-	logger *slog.Logger
-	ctx    context.Context
-	cancel context.CancelFunc
-	pinger *time.Timer
-	writer sync.WaitGroup // the writer goroutine, while it runs
+	conn    *websocket.Conn
+	sess    *chat.Session
+	metrics *metrics.Metrics
+	screen  string       // this socket's id among the session's screens
+	voice   *voice.Relay // set on a /voice socket: its messages go to the relay
+	logger  *slog.Logger
+	ctx     context.Context
+	cancel  context.CancelFunc
+	pinger  *time.Timer
+	writer  sync.WaitGroup // the writer goroutine, while it runs
 
 	mu      sync.Mutex
-	queue   [][]byte // messages waiting for the writer, at most sendQueue
+	queue   [][]byte // messages waiting for the writer
+	queued  int      // the bytes queued or being written, at most limit
+	limit   int      // the bytes a socket may have waiting before it counts as too slow
 	pingDue bool     // the writer should ping once the queue is written
 	writing bool     // a writer goroutine is running (or the socket is broken: never start one)
 	dropped bool     // the client fell too far behind: nothing more is queued
 }
 
-func newClient(ctx context.Context, conn *websocket.Conn, sess *chat.Session, logger *slog.Logger) *client {
-	c := &client{conn: conn, sess: sess, screen: newID()[:12], logger: logger}
+func newClient(ctx context.Context, conn *websocket.Conn, sess *chat.Session, limit int, m *metrics.Metrics, logger *slog.Logger) *client {
+	c := &client{conn: conn, sess: sess, screen: newID()[:12], limit: limit, metrics: m, logger: logger}
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	c.pinger = time.AfterFunc(pingEvery, c.pingSoon)
 	return c
@@ -190,14 +195,18 @@ func (c *client) send(typ string, turn int, payload any) {
 	if c.dropped {
 		return
 	}
-	if len(c.queue) >= sendQueue {
-		c.logger.Warn("client too slow, disconnecting", "queued", sendQueue)
+	if c.queued+len(b) > c.limit {
+		c.logger.Warn("client too slow, disconnecting", "queued_bytes", c.queued)
+		c.metrics.SocketTooSlow()
 		c.dropped = true
-		c.queue = nil
-		c.cancel()
+		c.queue, c.queued = nil, 0
+		// The close frame says why, if the client reads again; a client that never does is cut
+		// when the close handshake times out. Closing ends the reader, and with it the socket.
+		go c.conn.Close(websocket.StatusPolicyViolation, "too slow: more than "+strconv.Itoa(c.limit>>10)+" KB waiting to be read")
 		return
 	}
 	c.queue = append(c.queue, b)
+	c.queued += len(b)
 	c.startWriterLocked()
 }
 
@@ -237,6 +246,12 @@ func (c *client) write() {
 		c.mu.Unlock()
 
 		for _, b := range batch {
+			c.mu.Lock()
+			dropped := c.dropped
+			c.mu.Unlock()
+			if dropped { // the close frame that says why goes next
+				return
+			}
 			ctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
 			err := c.conn.Write(ctx, websocket.MessageText, b)
 			cancel()
@@ -244,6 +259,9 @@ func (c *client) write() {
 				c.cancel()
 				return
 			}
+			c.mu.Lock()
+			c.queued -= len(b) // counted until written: the batch in hand holds memory too
+			c.mu.Unlock()
 		}
 		if ping {
 			ctx, cancel := context.WithTimeout(c.ctx, pingTimeout)

@@ -64,9 +64,14 @@ type Relay struct {
 	spent   bool                 // the day's voice minutes ran out
 	lines   chan chat.Transcript // final lines to keep, in order, off the upstream read loop
 
-	relayed     map[string]int // samples of assistant audio relayed, per item
-	speaking    string         // the assistant item whose audio is being relayed
-	interrupted string         // the item the user spoke over, until the browser says what it played
+	relayed map[string]int // samples of assistant audio relayed, per item
+	// The last assistant item with audio, which the browser may still be playing after its audio
+	// has all been relayed (the model sends faster than real time), until the browser says it
+	// played it all.
+	lastItem    string
+	lastDone    bool   // all of lastItem's audio was relayed
+	heard       bool   // and the browser played all of it
+	interrupted string // the item the user spoke over, until the browser says what it played
 	stoppedAt   time.Time      // when the user stopped speaking, until the answer's first audio
 	pendingUser string         // the user's item whose transcript has not come yet
 	held        []chat.Transcript
@@ -236,7 +241,7 @@ func (r *Relay) session(ctx context.Context, connects int) error {
 	state := r.sess.State()
 	r.mu.Lock()
 	r.conn, r.preview = conn, preview
-	r.speaking, r.interrupted, r.pendingUser, r.held = "", "", "", nil
+	r.lastItem, r.interrupted, r.pendingUser, r.held = "", "", "", nil
 	r.responding, r.calls, r.outputs, r.notes = false, 0, nil, nil
 	r.mu.Unlock()
 	defer func() {
@@ -321,8 +326,8 @@ func (r *Relay) handleUpstream(ctx context.Context, ev upstreamEvent) {
 		r.send("status", statusPayload{Status: "connected", Voice: r.voice(), Provider: r.sess.State().Provider})
 	case "input_audio_buffer.speech_started":
 		r.mu.Lock()
-		if r.speaking != "" {
-			r.interrupted = r.speaking // the browser says how much of it was heard
+		if r.lastItem != "" && !r.heard {
+			r.interrupted = r.lastItem // the browser says how much of it was heard
 		}
 		r.mu.Unlock()
 		r.send("speech_started", struct{}{})
@@ -349,7 +354,9 @@ func (r *Relay) handleUpstream(ctx context.Context, ev upstreamEvent) {
 	case "response.output_audio.delta", "response.audio.delta":
 		r.mu.Lock()
 		r.relayed[ev.ItemID] += samples(ev.Delta)
-		r.speaking = ev.ItemID
+		if r.lastItem != ev.ItemID {
+			r.lastItem, r.lastDone, r.heard = ev.ItemID, false, false
+		}
 		var firstAudio time.Duration
 		if !r.stoppedAt.IsZero() {
 			firstAudio, r.stoppedAt = time.Since(r.stoppedAt), time.Time{}
@@ -362,8 +369,8 @@ func (r *Relay) handleUpstream(ctx context.Context, ev upstreamEvent) {
 		r.send("audio", audioPayload{ItemID: ev.ItemID, Data: ev.Delta})
 	case "response.output_audio.done", "response.audio.done":
 		r.mu.Lock()
-		if r.speaking == ev.ItemID {
-			r.speaking = ""
+		if r.lastItem == ev.ItemID {
+			r.lastDone = true
 		}
 		r.mu.Unlock()
 		r.send("audio_done", audioPayload{ItemID: ev.ItemID})
@@ -584,14 +591,21 @@ func (r *Relay) Mute(muted bool) {
 
 // Played is the browser's count of what it played of an assistant item. After the user spoke over
 // that item it becomes the truncate that makes the model forget what was never heard: never more
-// than the audio relayed for the item, and none when nothing was played.
+// than the audio relayed for the item (the model may have made more than it sent), none when
+// nothing was played, and none for an item whose whole audio was played.
 func (r *Relay) Played(ctx context.Context, itemID string, ms int) {
+	if itemID == "" {
+		return
+	}
 	r.mu.Lock()
-	interrupted := r.interrupted == itemID && itemID != ""
-	if interrupted {
+	relayedMS := r.relayed[itemID] / samplesPerMS
+	if itemID == r.lastItem && r.lastDone && ms >= relayedMS {
+		r.heard = true
+	}
+	interrupted := r.interrupted == itemID && !r.heard
+	if r.interrupted == itemID {
 		r.interrupted = ""
 	}
-	relayedMS := r.relayed[itemID] / samplesPerMS
 	r.mu.Unlock()
 	if !interrupted || ms <= 0 {
 		return
