@@ -69,11 +69,11 @@ type Relay struct {
 	// has all been relayed (the model sends faster than real time), until the browser says it
 	// played it all.
 	lastItem    string
-	lastDone    bool   // all of lastItem's audio was relayed
-	heard       bool   // and the browser played all of it
-	interrupted string // the item the user spoke over, until the browser says what it played
-	stoppedAt   time.Time      // when the user stopped speaking, until the answer's first audio
-	pendingUser string         // the user's item whose transcript has not come yet
+	lastDone    bool      // all of lastItem's audio was relayed
+	heard       bool      // and the browser played all of it
+	interrupted string    // the item the user spoke over, until the browser says what it played
+	stoppedAt   time.Time // when the user stopped speaking, until the answer's first audio
+	pendingUser string    // the user's item whose transcript has not come yet
 	held        []chat.Transcript
 
 	// Only one response may be active upstream: what must follow one waits for its end.
