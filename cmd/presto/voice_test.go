@@ -316,7 +316,9 @@ func TestVoiceBargeInAfterAllTheAudioCame(t *testing.T) {
 func TestVoiceMuteStopAndReconnect(t *testing.T) {
 	a, rt := voiceApp(t, realtimetest.Options{EndAfter: 400 * time.Millisecond}, nil)
 	screen, _ := dial(t, a, "?session=voice-long-1")
-	chatTurn(t, screen, "hello there")
+	for _, q := range []string{"hello there", "what about savings", "and my loans", "and my cards"} {
+		chatTurn(t, screen, q)
+	}
 	mic := dialVoice(t, a, "?session=voice-long-1")
 	readStatus(t, mic)
 	readStatus(t, mic)
@@ -339,16 +341,21 @@ func TestVoiceMuteStopAndReconnect(t *testing.T) {
 		t.Fatalf("then %q, want connected", st)
 	}
 	second := waitConn(t, rt, 1)
-	if len(second.ReceivedOfType("session.update")) != 1 {
+	updates := second.ReceivedOfType("session.update")
+	if len(updates) != 1 {
 		t.Fatal("the new upstream got no session.update")
 	}
-	seeded := second.ReceivedOfType("conversation.item.create")
-	for deadline := time.Now().Add(5 * time.Second); len(seeded) < 2 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond) // the fake records what it reads on its own goroutine
-		seeded = second.ReceivedOfType("conversation.item.create")
+	// The oldest question is summed up in the instructions; the last six lines come as items.
+	if instr := mustJSON(updates[0]); !strings.Contains(instr, `Earlier in this conversation the customer asked, in order: \"hello there\"`) {
+		t.Fatalf("the new session's instructions have no summary of what was asked: %s", instr)
 	}
-	if len(seeded) < 2 || !strings.Contains(mustJSON(seeded[0]), "hello there") {
-		t.Fatalf("re-seeded items %v, want the conversation so far", seeded)
+	var seeded []realtimetest.Event
+	waitFor(t, "the re-seeded lines", func() bool { // the fake records what it reads on its own goroutine
+		seeded = second.ReceivedOfType("conversation.item.create")
+		return len(seeded) >= 6
+	})
+	if len(seeded) != 6 || !strings.Contains(mustJSON(seeded[0]), "what about savings") || strings.Contains(mustJSON(seeded), "hello there") {
+		t.Fatalf("re-seeded items %v, want the last six lines from the second question on", seeded)
 	}
 
 	send(t, mic, "stop", map[string]any{})

@@ -60,7 +60,7 @@ func Probe(ctx context.Context, up Upstream, s Settings) (ProbeResult, error) {
 	}
 	m := modes.Mode{ID: modes.HomeID, Name: "Presto-Change-O", CompanyName: "Presto-Change-O",
 		Prompt: "This session only checks that the realtime model accepts the settings."}
-	if err := wsjson.Write(ctx, conn, sessionUpdate(s, m, persona.Persona{Name: "Check"}, "", preview)); err != nil {
+	if err := wsjson.Write(ctx, conn, sessionUpdate(s, m, persona.Persona{Name: "Check"}, "", nil, preview)); err != nil {
 		res.Elapsed = time.Since(start)
 		return res, fmt.Errorf("send session.update: %w", err)
 	}

@@ -267,10 +267,8 @@ func (r *Relay) session(ctx context.Context, connects int) error {
 
 // reseed gives a new upstream session the last lines of the conversation as text items.
 func (r *Relay) reseed(ctx context.Context, history []chat.ChatLine) {
-	if len(history) > reseedMessages {
-		history = history[len(history)-reseedMessages:]
-	}
-	for _, line := range history {
+	_, last := splitHistory(history)
+	for _, line := range last {
 		kind := "input_text"
 		if line.Role == message.RoleAssistant {
 			kind = "output_text"
@@ -497,12 +495,21 @@ func (r *Relay) flush(ctx context.Context) {
 	}
 }
 
-// update is the session.update for the session as it is now.
+// update is the session.update for the session as it is now: what was said before the lines
+// reseed sends is summed up in its instructions.
 func (r *Relay) update(state chat.State) map[string]any {
 	r.mu.Lock()
 	preview := r.preview
 	r.mu.Unlock()
-	return sessionUpdate(r.settings, state.Mode, state.Persona, state.Voice, preview)
+	earlier, _ := splitHistory(state.History)
+	return sessionUpdate(r.settings, state.Mode, state.Persona, state.Voice, earlier, preview)
+}
+
+// splitHistory splits the conversation into what a new upstream session gets as a summary and the
+// last lines it gets as items.
+func splitHistory(history []chat.ChatLine) (earlier, last []chat.ChatLine) {
+	cut := max(0, len(history)-reseedMessages)
+	return history[:cut], history[cut:]
 }
 
 // spoken tells the browser and every screen of the session a line of the conversation.

@@ -1,8 +1,11 @@
 package voice
 
 import (
+	"strings"
+
 	"presto/internal/chat"
 	"presto/internal/llm"
+	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
 )
@@ -24,9 +27,10 @@ const voiceRules = `How to answer:
 - When the user says "Presto-Change-O" (any spelling) or asks you to become another industry or company, call switch_mode with what they named, and say nothing until it is done.
 - If you cannot do something, say so plainly in one sentence.`
 
-// sessionUpdate is the session.update for the mode, persona and voice: the GA shape, or the preview
-// one (other field names, which the GA route rejects and the other way round).
-func sessionUpdate(s Settings, m modes.Mode, p persona.Persona, voice string, preview bool) map[string]any {
+// sessionUpdate is the session.update for the mode, persona, voice and what was said before the
+// lines a new session is re-seeded with: the GA shape, or the preview one (other field names,
+// which the GA route rejects and the other way round).
+func sessionUpdate(s Settings, m modes.Mode, p persona.Persona, voice string, earlier []chat.ChatLine, preview bool) map[string]any {
 	if voice == "" {
 		voice = s.DefaultVoice
 	}
@@ -37,7 +41,7 @@ func sessionUpdate(s Settings, m modes.Mode, p persona.Persona, voice string, pr
 		detection["prefix_padding_ms"] = 300
 	}
 	transcription := map[string]any{"model": s.TranscribeModel}
-	text := chat.Instructions(m, p, voiceRules)
+	text := chat.Instructions(m, p, voiceRules) + summary(earlier)
 	var tools []map[string]any
 	for _, t := range []llm.Tool{llm.VoiceVisualizationTool(), llm.SwitchModeTool()} {
 		// Realtime tools are flat: the name beside the type, not under "function".
@@ -68,4 +72,41 @@ func sessionUpdate(s Settings, m modes.Mode, p persona.Persona, voice string, pr
 		"tools":       tools,
 		"tool_choice": "auto",
 	}}
+}
+
+const (
+	summaryQuestions = 8   // the customer's latest questions a summary names
+	summaryQuestion  = 120 // characters of each
+)
+
+// summary tells a new upstream session what the customer asked before the lines it is re-seeded
+// with, so an answer can refer back to them; "" when there was nothing before.
+func summary(earlier []chat.ChatLine) string {
+	var asked []string
+	for _, line := range earlier {
+		if line.Role == message.RoleUser && strings.TrimSpace(line.Content) != "" {
+			asked = append(asked, clip(strings.Join(strings.Fields(line.Content), " "), summaryQuestion))
+		}
+	}
+	if len(asked) == 0 {
+		return ""
+	}
+	if len(asked) > summaryQuestions {
+		asked = asked[len(asked)-summaryQuestions:]
+	}
+	return "\n\nEarlier in this conversation the customer asked, in order: \"" + strings.Join(asked, "\"; \"") +
+		"\". The latest lines follow as messages."
+}
+
+// clip cuts s to at most n characters, at a word where it can.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
 }
