@@ -5,7 +5,7 @@ import type { App } from "../app";
 import { inFlight } from "../state";
 import type { State } from "../state";
 import { Icon } from "../icons";
-import { VoiceStatus } from "./VoiceStatus";
+import { VoiceMeter, VoiceStatus } from "./VoiceStatus";
 
 export function Composer({ app, state: s }: { app: App; state: State }) {
   const [text, setText] = useState("");
@@ -72,7 +72,7 @@ export function Composer({ app, state: s }: { app: App; state: State }) {
         >
           <Icon name="mic-off" size={18} />
         </button>
-        <VoiceStatus app={app} voice={voice} />
+        <VoiceMeter app={app} voice={voice} />
         {inFlight(s) ? (
           <button type="button" class="btn-icon btn-stop" onClick={() => app.cancel()} aria-label="Stop the answer" title="Stop">
             <Icon name="stop" size={18} />
@@ -82,6 +82,7 @@ export function Composer({ app, state: s }: { app: App; state: State }) {
           <Icon name="send" size={18} />
         </button>
       </div>
+      <VoiceStatus voice={voice} />
     </form>
   );
 }

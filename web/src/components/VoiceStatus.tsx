@@ -1,7 +1,7 @@
-// The voice line under the message box: a small level meter that shows who is talking (the user,
-// listening; the assistant, speaking) and the voice status in words, announced politely to screen
-// readers. The meter follows the microphone's level through a CSS variable, outside the state,
-// so 25 frames a second never re-render the page.
+// Voice beside the message box: a small level meter that shows who is talking (the user,
+// listening; the assistant, speaking) and the voice status in words under it, announced politely
+// to screen readers. The meter follows the microphone's level through a CSS variable, outside the
+// state, so 25 frames a second never re-render the page.
 import { useEffect, useRef } from "preact/hooks";
 import type { App } from "../app";
 import { activity } from "../state";
@@ -22,7 +22,7 @@ function label(v: Voice): string {
   return statusText[v.status];
 }
 
-export function VoiceStatus({ app, voice: v }: { app: App; voice: Voice }) {
+export function VoiceMeter({ app, voice: v }: { app: App; voice: Voice }) {
   const meter = useRef<HTMLSpanElement>(null);
   useEffect(
     () =>
@@ -34,22 +34,26 @@ export function VoiceStatus({ app, voice: v }: { app: App; voice: Voice }) {
   );
   const act = activity(v);
   return (
-    <div class={`voice-line ${v.on ? "is-on" : ""}`}>
-      <span
-        class="voice-activity"
-        ref={meter}
-        data-testid="voice-activity"
-        data-activity={act}
-        aria-hidden="true"
-        title={act === "listening" ? "Listening" : act === "speaking" ? "The assistant is speaking" : undefined}
-      >
-        <span />
-        <span />
-        <span />
-      </span>
-      <span class={`voice-status ${v.status === "error" ? "is-error" : ""}`} data-testid="voice-status" data-state={v.status} role="status" aria-live="polite">
-        {label(v)}
-      </span>
-    </div>
+    <span
+      class={`voice-activity ${v.on ? "is-on" : ""}`}
+      ref={meter}
+      data-testid="voice-activity"
+      data-activity={act}
+      aria-hidden="true"
+      title={act === "listening" ? "Listening" : act === "speaking" ? "The assistant is speaking" : undefined}
+    >
+      <span />
+      <span />
+      <span />
+    </span>
+  );
+}
+
+/** VoiceStatus is the status line; it is empty (and takes no room) while voice is off. */
+export function VoiceStatus({ voice: v }: { voice: Voice }) {
+  return (
+    <p class={`voice-status ${v.status === "error" ? "is-error" : ""}`} data-testid="voice-status" data-state={v.status} role="status" aria-live="polite">
+      {label(v)}
+    </p>
   );
 }
