@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"presto/internal/clientaddr"
 )
 
 // Config is everything the server reads from its environment, read once and validated once at
@@ -21,7 +24,8 @@ import (
 type Config struct {
 	Addr           string
 	AllowedOrigins []string
-	LLM            string // azure, openai or offline
+	TrustedProxies []netip.Prefix // PRESTO_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client
+	LLM            string         // azure, openai or offline
 	DataDir        string
 	DatabaseURL    string
 	AccessToken    string
@@ -115,6 +119,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 			continue
 		}
 		c.AllowedOrigins = append(c.AllowedOrigins, o)
+	}
+	if c.TrustedProxies, err = clientaddr.ParsePrefixes(env.get("PRESTO_TRUSTED_PROXIES")); err != nil {
+		bad("PRESTO_TRUSTED_PROXIES", "%v", err)
 	}
 	c.MaxTextChars = intVar(env, "PRESTO_MAX_TEXT_CHARS", 4000, bad)
 	c.ChatsPerMinute = intVar(env, "PRESTO_CHATS_PER_MINUTE", 20, bad)

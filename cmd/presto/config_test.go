@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -14,7 +15,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8000" || c.LLM != "offline" || c.DataDir != "./data" || c.AzureModelDeployment != "model-router" ||
-		c.AzureTenantID != "organizations" || c.MaxTextChars != 4000 || len(c.AllowedOrigins) != 1 || c.AllowedOrigins[0] != "http://localhost:5173" {
+		c.AzureTenantID != "organizations" || c.MaxTextChars != 4000 || len(c.AllowedOrigins) != 1 || c.AllowedOrigins[0] != "http://localhost:5173" || len(c.TrustedProxies) != 0 {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -26,12 +27,14 @@ func TestLoadConfigReadsEnvAndFlags(t *testing.T) {
 		"PRESTO_ALLOWED_ORIGINS": "https://a.example.com, https://b.example.com",
 		"PRESTO_TURN_TIMEOUT":    "30s",
 		"PRESTO_ADDR":            "0.0.0.0:9000",
+		"PRESTO_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7",
 	}
 	c, err := loadConfig([]string{"-addr", "127.0.0.1:7000"}, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.LLM != "azure" || c.AzureModelDeployment != "gpt-5-mini" || len(c.AllowedOrigins) != 3 || c.TurnTimeout != 30*time.Second || c.Addr != "127.0.0.1:7000" {
+	if c.LLM != "azure" || c.AzureModelDeployment != "gpt-5-mini" || len(c.AllowedOrigins) != 3 || c.TurnTimeout != 30*time.Second || c.Addr != "127.0.0.1:7000" ||
+		fmt.Sprint(c.TrustedProxies) != "[10.0.0.0/8 192.168.1.7/32]" {
 		t.Fatalf("got %+v", c)
 	}
 }
@@ -48,6 +51,7 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"AZURE_AUTH": "password"}, "AZURE_AUTH"},
 		{map[string]string{"PRESTO_ADDR": "8000"}, "PRESTO_ADDR"},
 		{map[string]string{"PRESTO_ALLOWED_ORIGINS": "not a url"}, "PRESTO_ALLOWED_ORIGINS"},
+		{map[string]string{"PRESTO_TRUSTED_PROXIES": "10.0.0.0/33"}, "PRESTO_TRUSTED_PROXIES"},
 		{map[string]string{"PRESTO_MAX_TEXT_CHARS": "many"}, "PRESTO_MAX_TEXT_CHARS"},
 		{map[string]string{"PRESTO_TURN_TIMEOUT": "-3s"}, "PRESTO_TURN_TIMEOUT"},
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},

@@ -100,6 +100,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ImagesDir:      filepath.Join(cfg.DataDir, "images"),
 		AllowedOrigins: cfg.AllowedOrigins,
 		AccessToken:    cfg.AccessToken,
+		TrustedProxies: cfg.TrustedProxies,
 		Voices:         voices,
 		Metrics:        m,
 		Voice: &voice.Service{

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"presto/internal/clientaddr"
 )
 
 // statusRecorder remembers the status for the request log. It passes Hijack through, which the
@@ -69,7 +71,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			level = slog.LevelDebug
 		}
 		s.Logger.Log(r.Context(), level, "request", "id", id, "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "took", time.Since(start).Round(time.Microsecond))
+			"status", rec.status, "client", clientaddr.From(r, s.TrustedProxies), "took", time.Since(start).Round(time.Microsecond))
 	})
 }
 

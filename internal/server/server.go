@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 
 	"presto/internal/chat"
@@ -21,11 +22,12 @@ type Deps struct {
 	Chat           *chat.Service
 	Catalog        *chat.Catalog
 	Store          store.Store
-	Web            fs.FS    // the built front end (index.html at its root)
-	ImagesDir      string   // generated images, served at /images/
-	AllowedOrigins []string // browser origins besides the server's own, e.g. http://localhost:5173
-	AccessToken    string   // when set, every request must present it
-	Voices         []string // the realtime voices a session may pick; the first is the default
+	Web            fs.FS          // the built front end (index.html at its root)
+	ImagesDir      string         // generated images, served at /images/
+	AllowedOrigins []string       // browser origins besides the server's own, e.g. http://localhost:5173
+	AccessToken    string         // when set, every request must present it
+	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For says who the client is (clientaddr.From)
+	Voices         []string       // the realtime voices a session may pick; the first is the default
 	Metrics        *metrics.Metrics
 	Voice          *voice.Service // the /voice relays' upstream, settings and budget
 }
