@@ -366,6 +366,55 @@ func TestVoiceMuteStopAndReconnect(t *testing.T) {
 	}
 }
 
+// TestVoiceRenewsTheUpstreamBeforeItExpires: an upstream session that says when it expires is
+// replaced before then, at a quiet moment (after the answer being spoken, not in its middle), with
+// the conversation re-seeded, and counted as a renewal.
+func TestVoiceRenewsTheUpstreamBeforeItExpires(t *testing.T) {
+	a, rt := voiceApp(t, realtimetest.Options{
+		ExpiresIn: 4 * time.Second, // renewed halfway, 1.5 to 2 s after the connect
+		Respond: func(realtimetest.Turn) realtimetest.Answer {
+			return realtimetest.Answer{Text: "An answer still being spoken when the renewal is due.", AudioMs: 20_000}
+		},
+		ChunkDelay: 20 * time.Millisecond, // 200 chunks: the answer streams for 4 s
+	}, nil)
+	mic := dialVoice(t, a, "?session=voice-renew-1")
+	readStatus(t, mic)
+	readStatus(t, mic)
+	first := waitConn(t, rt, 0)
+	speak(t, mic, 200)
+
+	audioDone := false
+	for {
+		m := readMsg(t, mic)
+		if m.Type == "audio_done" {
+			audioDone = true
+		}
+		if m.Type == "status" {
+			var p struct{ Status string }
+			_ = json.Unmarshal(m.Payload, &p)
+			if p.Status != "reconnecting" {
+				t.Fatalf("status %q before the renewal, want reconnecting", p.Status)
+			}
+			break
+		}
+	}
+	if !audioDone {
+		t.Fatal("the upstream was renewed in the middle of an answer")
+	}
+	if st, _ := readStatus(t, mic); st != "connected" {
+		t.Fatalf("after the renewal: %q, want connected", st)
+	}
+	select {
+	case <-first.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the expiring upstream was left open")
+	}
+	waitConn(t, rt, 1)
+	if got := scrape(t, a); !strings.Contains(got, `presto_voice_upstream_connects_total{provider="azure",result="renew"} 1`) {
+		t.Fatalf("no renewal counted in /metrics:\n%s", got)
+	}
+}
+
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)

@@ -73,6 +73,9 @@ type Relay struct {
 	heard       bool      // and the browser played all of it
 	interrupted string    // the item the user spoke over, until the browser says what it played
 	stoppedAt   time.Time // when the user stopped speaking, until the answer's first audio
+	userTalking bool      // between speech_started and speech_stopped
+	renewDue    bool      // the upstream session expires soon: replace it at the next quiet moment
+	renewed     bool      // the last upstream was closed to renew it, not dropped
 	pendingUser string    // the user's item whose transcript has not come yet
 	held        []chat.Transcript
 
@@ -232,19 +235,27 @@ func (r *Relay) session(ctx context.Context, connects int) error {
 	if err != nil {
 		return err
 	}
-	if connects == 0 {
-		r.svc.Metrics.VoiceConnect("connect")
-	} else {
-		r.svc.Metrics.VoiceConnect("reconnect")
-	}
-	defer conn.CloseNow()
 	state := r.sess.State()
 	r.mu.Lock()
+	switch {
+	case connects == 0:
+		r.svc.Metrics.VoiceConnect("connect")
+	case r.renewed:
+		r.svc.Metrics.VoiceConnect("renew")
+	default:
+		r.svc.Metrics.VoiceConnect("reconnect")
+	}
 	r.conn, r.preview = conn, preview
 	r.lastItem, r.interrupted, r.pendingUser, r.held = "", "", "", nil
 	r.responding, r.calls, r.outputs, r.notes = false, 0, nil, nil
+	r.userTalking, r.renewDue, r.renewed = false, false, false
 	r.mu.Unlock()
+	var renewal *time.Timer
 	defer func() {
+		if renewal != nil {
+			renewal.Stop()
+		}
+		conn.CloseNow()
 		r.mu.Lock()
 		r.conn = nil
 		r.mu.Unlock()
@@ -261,7 +272,43 @@ func (r *Relay) session(ctx context.Context, connects int) error {
 			}
 			return nil
 		}
+		if ev.Type == "session.created" && ev.Session != nil && renewal == nil {
+			renewal = r.scheduleRenewal(conn, time.Unix(ev.Session.ExpiresAt, 0))
+		}
 		r.handleUpstream(ctx, ev)
+	}
+}
+
+// renewBefore is how long before its expiry an upstream session is replaced, at a quiet moment,
+// so the session cap does not cut an answer or the user mid-sentence.
+const renewBefore = time.Minute
+
+// scheduleRenewal marks the upstream session for renewal shortly before it expires (nil when the
+// upstream gave no expiry). A session shorter than two minutes is renewed halfway through.
+func (r *Relay) scheduleRenewal(conn *websocket.Conn, expires time.Time) *time.Timer {
+	left := time.Until(expires)
+	if expires.Unix() <= 0 || left <= 0 {
+		return nil
+	}
+	return time.AfterFunc(max(left-renewBefore, left/2), func() {
+		r.mu.Lock()
+		r.renewDue = true
+		r.mu.Unlock()
+		r.renewIfQuiet(conn)
+	})
+}
+
+// renewIfQuiet closes an upstream due for renewal when no answer is being made and the user is not
+// talking; run then connects a new one, re-seeded. Otherwise the end of the response tries again.
+func (r *Relay) renewIfQuiet(conn *websocket.Conn) {
+	r.mu.Lock()
+	quiet := r.renewDue && r.conn == conn && !r.responding && !r.userTalking && r.calls == 0 && len(r.outputs) == 0
+	if quiet {
+		r.renewDue, r.renewed = false, true
+	}
+	r.mu.Unlock()
+	if quiet {
+		go conn.Close(websocket.StatusNormalClosure, "renewing the session before it expires")
 	}
 }
 
@@ -312,7 +359,10 @@ type upstreamEvent struct {
 	Arguments  string `json:"arguments"`
 	Delta      string `json:"delta"`
 	Transcript string `json:"transcript"`
-	Error      *struct {
+	Session    *struct {
+		ExpiresAt int64 `json:"expires_at"`
+	} `json:"session"`
+	Error *struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
 	} `json:"error"`
@@ -324,6 +374,7 @@ func (r *Relay) handleUpstream(ctx context.Context, ev upstreamEvent) {
 		r.send("status", statusPayload{Status: "connected", Voice: r.voice(), Provider: r.sess.State().Provider})
 	case "input_audio_buffer.speech_started":
 		r.mu.Lock()
+		r.userTalking = true
 		if r.lastItem != "" && !r.heard {
 			r.interrupted = r.lastItem // the browser says how much of it was heard
 		}
@@ -331,7 +382,7 @@ func (r *Relay) handleUpstream(ctx context.Context, ev upstreamEvent) {
 		r.send("speech_started", struct{}{})
 	case "input_audio_buffer.speech_stopped":
 		r.mu.Lock()
-		r.stoppedAt = time.Now()
+		r.stoppedAt, r.userTalking = time.Now(), false
 		r.mu.Unlock()
 		r.send("speech_stopped", struct{}{})
 	case "input_audio_buffer.committed":
@@ -392,8 +443,10 @@ func (r *Relay) handleUpstream(ctx context.Context, ev upstreamEvent) {
 	case "response.done":
 		r.mu.Lock()
 		r.responding = false
+		conn := r.conn
 		r.mu.Unlock()
 		r.flush(ctx)
+		r.renewIfQuiet(conn)
 	case "response.function_call_arguments.done":
 		r.toolCall(ctx, ev)
 	case "error":

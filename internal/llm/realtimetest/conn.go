@@ -66,8 +66,11 @@ func newConn(h *Handler, ws *websocket.Conn, r *http.Request, preview bool, depl
 		audio: map[string]int{},
 	}
 	life := 30 * time.Minute
-	if h.opts.EndAfter > 0 {
+	switch {
+	case h.opts.EndAfter > 0:
 		life = h.opts.EndAfter
+	case h.opts.ExpiresIn > 0:
+		life = h.opts.ExpiresIn
 	}
 	c.ExpiresAt = time.Now().Add(life).Unix()
 	c.session = c.defaultSession()

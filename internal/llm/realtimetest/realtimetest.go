@@ -81,6 +81,9 @@ type Options struct {
 	// expires_at says when. Without it expires_at is 30 minutes away and nothing ends.
 	EndAfter     time.Duration
 	EndWithError bool
+	// ExpiresIn, when > 0 and EndAfter is not set, is what session.created's expires_at says,
+	// without the fake ending anything: for a client that renews its session before it expires.
+	ExpiresIn time.Duration
 
 	// Authorize, when set, checks the handshake's headers; false refuses it with 401.
 	Authorize func(http.Header) bool
