@@ -35,7 +35,7 @@ export function ChatPanel({ app, state: s }: { app: App; state: State }) {
         {s.messages.map((m) => (
           <div
             key={m.id}
-            class={`msg msg-${m.role} ${m.welcome ? "msg-welcome" : ""}`}
+            class={`msg msg-${m.role} ${m.welcome ? "msg-welcome" : ""} ${m.cut ? "msg-cut" : ""}`}
             data-testid="chat-message"
             data-role={m.role}
             data-streaming={m.streaming ? "true" : undefined}

@@ -18,6 +18,8 @@ export interface ChatMessage {
   itemId?: string;
   /** heard is a spoken line's text as each socket delivered it; the longer one is shown. */
   heard?: Record<Channel, string>;
+  /** cut marks a spoken answer the user talked over (or turned voice off during). */
+  cut?: boolean;
 }
 
 /** Channel is the socket a spoken line came over: every screen's /ws, and this screen's /voice. */
@@ -309,5 +311,5 @@ function questionSlot(messages: ChatMessage[]): number {
 /** interrupted ends the spoken answers the user talked over: what was cut stays as it was heard. */
 export function interrupted<S extends Conversation>(s: S): S {
   if (!s.messages.some((m) => m.itemId !== undefined && m.streaming)) return s;
-  return { ...s, messages: s.messages.map((m) => (m.itemId !== undefined && m.streaming ? { ...m, streaming: false } : m)) };
+  return { ...s, messages: s.messages.map((m) => (m.itemId !== undefined && m.streaming ? { ...m, streaming: false, cut: true } : m)) };
 }

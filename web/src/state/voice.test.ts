@@ -155,6 +155,8 @@ describe("spoken lines", () => {
       talking,
     );
     expect(lines(s)).toEqual(["user:u1:tell me a long story", "assistant:a1:Once upon a time ", "user:u2:stop", "assistant:a2:Sure, …"]);
+    expect(s.messages.find((m) => m.itemId === "a1")?.cut).toBe(true);
+    expect(s.messages.find((m) => m.itemId === "a2")?.cut).toBeUndefined();
   });
 
   it("ignores a failed transcription and lines without an item id", () => {
