@@ -108,7 +108,7 @@ export function Settings({ app, open, currentMode, sessionId, onClose }: Props) 
             ))}
           </select>
         </label>
-        <p class="muted small">{saved ? "Saved: the assistant speaks with it from now on." : "The voice the assistant speaks with; a change applies at once."}</p>
+        <p class="muted small">{saved ? "Saved. The assistant speaks with it from now on." : "The voice the assistant speaks with; a change applies at once."}</p>
       </section>
       <ShareSession sessionId={sessionId} open={open} />
       {error ? (
