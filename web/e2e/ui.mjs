@@ -1,8 +1,15 @@
 // Small page helpers shared by the end-to-end flows.
 import { chromium } from "playwright-core";
 
-/** launchBrowser starts Debian's headless Chromium (or CHROMIUM_PATH) with no background traffic. */
-export function launchBrowser() {
+/**
+ * launchBrowser starts Debian's headless Chromium (or CHROMIUM_PATH) with no background traffic.
+ * With microphone (a WAV file's path) every page's microphone is that file, played once from the
+ * moment a page opens it, and the permission prompt is answered yes.
+ */
+export function launchBrowser({ microphone } = {}) {
+  const fakeMic = microphone
+    ? ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${microphone}%noloop`]
+    : [];
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
     args: [
@@ -14,6 +21,10 @@ export function launchBrowser() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      // Audio plays with no user gesture in the page (the test's click is one, but not every
+      // flow clicks before the page makes sound).
+      ...(microphone ? ["--autoplay-policy=no-user-gesture-required"] : []),
+      ...fakeMic,
     ],
   });
 }
@@ -238,10 +249,16 @@ export async function watchLayoutShift(page) {
 }
 
 // screenshot waits for running CSS and Web animations (theme fades, entrances) to finish, so the
-// picture shows the page as a person sees it once it has settled.
+// picture shows the page as a person sees it once it has settled. Endless ones (a pulse, the
+// voice's level meter while the assistant speaks) never finish and are not waited for.
 export async function screenshot(page, path) {
   await page.evaluate(() =>
-    Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
   );
   await page.screenshot({ path });
 }
