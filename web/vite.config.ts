@@ -6,7 +6,9 @@ import preact from "@preact/preset-vite";
 const backend = "http://127.0.0.1:8000";
 
 export default defineConfig({
-  plugins: [preact()],
+  // The voice modules run in AudioWorklets too, where the dev server's hot-reload code (it needs a
+  // window) would keep the processors from registering: they hold no components to refresh.
+  plugins: [preact({ exclude: [/node_modules/, /\/src\/voice\//] })],
   server: {
     port: 5173,
     proxy: {
