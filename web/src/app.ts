@@ -1,8 +1,10 @@
 // The page's controller: it wires the store and the sockets, and offers the user actions the
 // components call. It is created once in main.tsx and passed down.
 import { pinSession, sessionFromURL } from "./api";
+import { loadCharts } from "./charts";
 import { Connection, socketURL } from "./socket";
 import { Store } from "./store";
+import { inFlight } from "./state";
 import type { State } from "./state";
 import { applyTheme, defaultTheme } from "./theme";
 import { modes } from "./constants";
@@ -17,6 +19,7 @@ export class App {
   private voiceRun = 0;
   private readonly levelListeners = new Set<(level: number) => void>();
   private appliedMode: string | null = null;
+  private chartsAsked = false;
   private readonly now = () => performance.now();
 
   constructor(loc: Location = window.location) {
@@ -142,11 +145,18 @@ export class App {
     this.store.dispatch({ type: "dismiss_tab_failure" });
   }
 
-  // sync keeps the document's theme and title on the current mode, and lets go of a voice client
-  // that ended. The server prefetches a new mode's tabs and sends their content to every screen.
+  // sync keeps the document's theme and title on the current mode, lets go of a voice client that
+  // ended and loads the charts' code when it will be needed. The server prefetches a new mode's
+  // tabs and sends their content to every screen.
   private sync(s: State): void {
     // Voice ended without the toggle (the server's error, the microphone refused): let it go.
     if (!s.voice.on && this.voice) this.stopVoice();
+    // Chart.js loads once a chart may come (a question asked or being made, a business's
+    // dashboard), not with the home page, and so it is there by the time the chart is.
+    if (!this.chartsAsked && (inFlight(s) || s.visualizing !== null || s.charts.length > 0 || (s.mode !== null && s.mode.id !== modes.homeId))) {
+      this.chartsAsked = true;
+      loadCharts().catch(() => (this.chartsAsked = false));
+    }
     const mode = s.mode;
     if (!mode || mode.id === this.appliedMode) return;
     this.appliedMode = mode.id;

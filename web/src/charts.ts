@@ -1,5 +1,5 @@
 // The Chart.js chunk (components/chartjs.ts) is most of the page's code, and the home screen draws
-// no chart: it loads when the first chart is about to be drawn.
+// no chart: it loads when a chart may come (see App.sync) or, at the latest, when one is drawn.
 
 type ChartModule = typeof import("./components/chartjs");
 let charts: Promise<ChartModule> | null = null;

@@ -51,7 +51,7 @@ export function Composer({ app, state: s }: { app: App; state: State }) {
       <div class="composer-actions">
         <button
           type="button"
-          class="btn-icon btn-voice"
+          class="btn-icon"
           data-testid="voice-toggle"
           aria-pressed={voice.on ? "true" : "false"}
           aria-label="Voice conversation"

@@ -1,6 +1,6 @@
 // The fixed-height visualization area where show_chart results animate in, with the active tab's
-// loading state and, when a tab could not be filled, why (and Retry when the server says it may
-// work).
+// loading state, a quiet placeholder while a spoken question's chart is being made and, when a tab
+// could not be filled, why (and Retry when the server says it may work).
 import type { State } from "../state";
 import { Icon } from "../icons";
 import { ChartView } from "./ChartView";
