@@ -273,7 +273,7 @@ export function modeSwitched<S extends Conversation>(s: S, turn: number, mode: M
  * keyed by its item id and each socket's deltas are kept apart: the longer copy shows, and the
  * final line replaces both. The user's line may come after the answer began (transcription runs
  * beside the answer, and the server holds the answer's final line until the question's): it goes
- * above the answer still streaming.
+ * above the answer still streaming. Spoken lines are not announced: they were heard already.
  */
 export function spoken<S extends Conversation>(s: S, p: TranscriptPayload, channel: Channel): S {
   if (!p.item_id || (p.role !== "user" && p.role !== "assistant")) return s;
