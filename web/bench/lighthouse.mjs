@@ -9,7 +9,7 @@
 // exec fetches the pinned version into npm's cache on first use. PRESTO_BIN skips the build;
 // CHROMIUM_PATH replaces /usr/bin/chromium.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -26,6 +26,7 @@ const { values: opts } = parseArgs({
 });
 const runs = Number(opts.runs);
 const out = opts.out || mkdtempSync(join(tmpdir(), "presto-lighthouse-"));
+mkdirSync(out, { recursive: true });
 
 /**
  * prepareBankingChart makes a session whose dashboard shows the banking mode and the checking
