@@ -47,8 +47,8 @@ async function startVoiceStack(transcripts) {
       AZURE_PROJECT_ENDPOINT: `http://${fake.match[1]}`,
       AZURE_API_KEY: "test",
       AZURE_MODEL_DEPLOYMENT: "fake-dep",
-      // Tabs are filled only when asked: the flows here are about voice, and fewer chat calls
-      // keep the fake's log readable.
+      // Tabs are filled only when asked: after the spoken switch, the spoken chart's call is the
+      // only chat call, with no prefetch beside it.
       PRESTO_PREFETCH_TABS: "false",
     },
   });
@@ -439,8 +439,8 @@ describe("voice in the browser: a fake microphone against fakellm", { skip }, ()
     const mute = page.getByTestId("voice-mute");
     await mute.click();
     assert.equal(await mute.getAttribute("aria-pressed"), "true");
-    // Frames already on their way when the button was pressed still arrive: wait until the
-    // count holds still for 300 ms (frames come every 40 ms), then watch it for a second and a half.
+    // Frames already on their way when the button was pressed still arrive: wait until two counts
+    // 250 ms apart agree (a frame goes every 40 ms), then watch it for a second and a half.
     let last = -1;
     const settled = await waitFor(
       async () => {
