@@ -32,6 +32,9 @@ func voiceApp(t *testing.T, opts realtimetest.Options, env map[string]string) (*
 	mux.Handle("/openai/realtime", rt)
 	mux.Handle("/", llmtest.NewHandler(func(r *llmtest.Request) llmtest.Reply {
 		if r.Body["tool_choice"] != nil { // the voice asked to show something: the tool is forced
+			if strings.Contains(r.LastUserMessage(), "nothing to draw") {
+				return llmtest.Text("I have no figures for that.", 1) // and no call: nothing drawn
+			}
 			return llmtest.ToolCalls("", llmtest.Call{Name: "show_chart", Arguments: chartArgs})
 		}
 		if strings.Contains(r.LastUserMessage(), "Presto") {
@@ -436,6 +439,46 @@ func TestVoiceWithoutARealtimeModel(t *testing.T) {
 	_, _, err := mic.Read(ctx)
 	if websocket.CloseStatus(err) != websocket.StatusMessageTooBig {
 		t.Fatalf("after a 300 KB message: %v, want close 1009", err)
+	}
+}
+
+// TestVoiceVisualizationThatFails: when the chat model draws nothing for a spoken request, every
+// screen is told (visualization_error, to take its placeholder down) and so is the voice, never
+// that it is on screen.
+func TestVoiceVisualizationThatFails(t *testing.T) {
+	a, rt := voiceApp(t, realtimetest.Options{
+		Respond: func(turn realtimetest.Turn) realtimetest.Answer {
+			if turn.N == 1 {
+				return realtimetest.Answer{Text: "Let me show you.", AudioMs: 200, Calls: []realtimetest.Call{{CallID: "c1",
+					Name: "request_visualization", Arguments: `{"vis_type":"chart","description":"nothing to draw"}`}}}
+			}
+			return realtimetest.Answer{Text: "Done.", AudioMs: 200}
+		},
+	}, nil)
+	screen, _ := dial(t, a, "?session=voice-vis-fails-1")
+	mic := dialVoice(t, a, "?session=voice-vis-fails-1")
+	readStatus(t, mic)
+	readStatus(t, mic)
+	up := waitConn(t, rt, 0)
+	speak(t, mic, 300)
+	for _, conn := range []*websocket.Conn{screen, mic} {
+		for _, want := range []string{"visualization_generating", "visualization_error"} {
+			m := readMsg(t, conn)
+			for ; m.Type != want; m = readMsg(t, conn) {
+				if m.Type == "tool_result" {
+					t.Fatalf("a tool_result for a visualization that drew nothing: %s", m.Payload)
+				}
+			}
+			if want == "visualization_error" && !strings.Contains(string(m.Payload), "nothing to draw for that") {
+				t.Fatalf("visualization_error %s, want the reason", m.Payload)
+			}
+		}
+	}
+	waitFor(t, "the voice told the chart could not be shown", func() bool {
+		return strings.Contains(mustJSON(up.ReceivedOfType("conversation.item.create")), "could not be shown")
+	})
+	if strings.Contains(mustJSON(up.ReceivedOfType("conversation.item.create")), "is now on the customer") {
+		t.Fatal("the voice was told a chart that failed is on screen")
 	}
 }
 

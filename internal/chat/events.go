@@ -93,12 +93,16 @@ type Transcript struct {
 // VisualizationRequested says the voice asked for a chart or metrics, drawn next as ToolShown.
 type VisualizationRequested struct{ VisType, Description string }
 
+// VisualizationFailed says the chart or metrics the voice asked for could not be drawn.
+type VisualizationFailed struct{ Problem Problem }
+
 // VoiceChosen says the session's realtime voice changed.
 type VoiceChosen struct{ Voice string }
 
 func (Joined) sessionEvent()                  {}
 func (VoiceChosen) sessionEvent()             {}
 func (VisualizationRequested) sessionEvent()  {}
+func (VisualizationFailed) sessionEvent()     {}
 func (Transcript) sessionEvent()              {}
 func (TurnStarted) sessionEvent()             {}
 func (TextDelta) sessionEvent()               {}
@@ -160,6 +164,7 @@ var relayKinds = map[string]func(json.RawMessage) (Event, error){
 	"transcript":         decodeAs[Transcript],
 	"voice_chosen":       decodeAs[VoiceChosen],
 	"vis_requested":      decodeAs[VisualizationRequested],
+	"vis_failed":         decodeAs[VisualizationFailed],
 }
 
 func decodeAs[T Event](data json.RawMessage) (Event, error) {
@@ -200,6 +205,8 @@ func relayKind(ev Event) string {
 		return "voice_chosen"
 	case VisualizationRequested:
 		return "vis_requested"
+	case VisualizationFailed:
+		return "vis_failed"
 	}
 	return ""
 }

@@ -32,6 +32,7 @@ func TestEveryEventCrossesReplicasIntact(t *testing.T) {
 		Transcript{Role: message.RoleUser, ItemID: "item_1", Text: "how much?", Final: true},
 		VoiceChosen{Voice: "cedar"},
 		VisualizationRequested{VisType: "chart", Description: "checking balance"},
+		VisualizationFailed{Problem: problem},
 	}
 	for _, ev := range events {
 		b, err := encodeRelayed(ev)

@@ -81,11 +81,14 @@ func (s *Session) Visualize(ctx context.Context, args *llm.RequestVisualizationA
 	req := llm.Request{For: llm.ForVisualization, System: systemPrompt(mode, p), Messages: history, Tools: offer,
 		ForceTool: tool, Mode: &mode, Persona: &p, Description: args.Description}
 	results, err = s.dashboardCall(ctx, req, func(r ToolResult) { s.publish(ToolShown{Turn: turn, Result: r}) })
-	if err != nil {
-		return nil, fmt.Errorf("visualization: %w", err)
+	if err == nil && len(results) == 0 {
+		err = &UserError{Message: "the assistant had nothing to draw for that", Retryable: true, Err: fmt.Errorf("no valid %s call", tool)}
 	}
-	if len(results) == 0 {
-		return nil, &UserError{Message: "the assistant had nothing to draw for that", Retryable: true, Err: fmt.Errorf("no valid %s call", tool)}
+	if err != nil {
+		if ctx.Err() == nil { // a cancelled one was replaced by what cancelled it
+			s.publish(VisualizationFailed{Problem: Explain(err)})
+		}
+		return nil, fmt.Errorf("visualization: %w", err)
 	}
 	return results, nil
 }

@@ -45,6 +45,7 @@ const (
 	TypeTabError                = "tab_error"
 	TypeTranscript              = "transcript"
 	TypeVisualizationGenerating = "visualization_generating"
+	TypeVisualizationError      = "visualization_error"
 	TypePong                    = "pong"
 	TypeError                   = "error"
 )

@@ -47,6 +47,8 @@ func wireMessage(ev chat.Event, screen string) (typ string, turn int, payload an
 		return protocol.TypeTranscript, 0, protocol.TranscriptPayload{Role: string(e.Role), ItemID: e.ItemID, Text: e.Text, Final: e.Final}
 	case chat.VisualizationRequested:
 		return protocol.TypeVisualizationGenerating, 0, protocol.VisualizationPayload{VisType: e.VisType, Description: e.Description}
+	case chat.VisualizationFailed:
+		return protocol.TypeVisualizationError, 0, protocol.ErrorPayload{Error: e.Problem.Message, Retryable: e.Problem.Retryable}
 	case chat.TabFailed:
 		return protocol.TypeTabError, 0, protocol.TabErrorPayload{ModeID: e.ModeID, TabID: e.TabID, Error: e.Problem.Message, Retryable: e.Problem.Retryable}
 	}

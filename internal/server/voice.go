@@ -19,7 +19,7 @@ func (s *Server) handleVoice() http.Handler {
 // and the mode, so a voice-only client can follow them.
 func forVoice(ev chat.Event) bool {
 	switch ev.(type) {
-	case chat.ToolShown, chat.ModeGenerating, chat.ModeSwitched, chat.VoiceChosen, chat.VisualizationRequested:
+	case chat.ToolShown, chat.ModeGenerating, chat.ModeSwitched, chat.VoiceChosen, chat.VisualizationRequested, chat.VisualizationFailed:
 		return true
 	}
 	return false

@@ -471,6 +471,7 @@ func (r *Relay) toolCall(ctx context.Context, ev upstreamEvent) {
 			if _, err := r.sess.Visualize(ctx, args); err != nil {
 				if ctx.Err() == nil {
 					r.logger.Warn("voice visualization failed", "err", err)
+					r.note(ctx, "(The "+args.VisType+" of "+args.Description+" could not be shown: "+chat.Explain(err).Message+". Do not say it is on the screen.)")
 				}
 				return
 			}

@@ -117,7 +117,8 @@ export type ServerMessage =
   | Envelope<"pong", Record<string, never>>
   | Envelope<"error", { error: string; retryable?: boolean }>
   | Envelope<"transcript", TranscriptPayload>
-  | Envelope<"visualization_generating", { vis_type: string; description: string }>;
+  | Envelope<"visualization_generating", { vis_type: string; description: string }>
+  | Envelope<"visualization_error", { error: string; retryable?: boolean }>;
 
 /** TranscriptPayload is a spoken line: the assistant's in deltas then whole (final), the user's once. */
 export interface TranscriptPayload {
@@ -179,6 +180,7 @@ const serverTypes = new Set([
   "error",
   "transcript",
   "visualization_generating",
+  "visualization_error",
 ]);
 
 // The dashboard's messages on /voice (tool_result, mode_switch, …) are left out: every /ws socket

@@ -147,6 +147,8 @@ function onServer(s: State, msg: ServerMessage, at: number): State {
       return conv.spoken(s, msg.payload, "ws");
     case "visualization_generating":
       return dash.visualizationRequested(s, msg.payload.vis_type ?? "", msg.payload.description ?? "");
+    case "visualization_error":
+      return { ...dash.visualizationDropped(s), notice: msg.payload.error || "The chart could not be drawn." };
     case "pong":
       return s;
     case "error":

@@ -212,6 +212,14 @@ describe("spoken visualizations", () => {
     expect(s.charts.map((c) => c.title)).toEqual(["Next"]);
   });
 
+  it("a visualization that failed takes the placeholder down and says why", () => {
+    const asked = reduce(talking, ws({ type: "visualization_generating", payload: { vis_type: "chart", description: "nothing" } }));
+    const failed = reduce(asked, ws({ type: "visualization_error", payload: { error: "the assistant had nothing to draw for that", retryable: true } }));
+    expect(failed.visualizing).toBeNull();
+    expect(failed.notice).toBe("the assistant had nothing to draw for that");
+    expect(failed.charts).toEqual(asked.charts);
+  });
+
   it("metrics end the placeholder too, and a switch drops it", () => {
     const asked = reduce(talking, ws({ type: "visualization_generating", payload: { vis_type: "metrics", description: "credit score" } }));
     const m = reduce(asked, ws({ type: "tool_result", payload: { tool: "show_metrics", result: { metrics: [{ label: "Score", value: "742", unit: "" }] } } }));
