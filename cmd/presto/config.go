@@ -56,9 +56,12 @@ type Config struct {
 	MaxTextChars       int           // PRESTO_MAX_TEXT_CHARS
 	ChatsPerMinute     int           // PRESTO_CHATS_PER_MINUTE, per session
 	MaxConcurrentLLM   int           // PRESTO_MAX_CONCURRENT_LLM, whole process
-	TurnTimeout        time.Duration // PRESTO_TURN_TIMEOUT
+	TurnTimeout        time.Duration // PRESTO_TURN_TIMEOUT: one turn, and any one LLM call, retries included
+	FirstTokenTimeout  time.Duration // PRESTO_FIRST_TOKEN_TIMEOUT: a streamed LLM call that says nothing by then is given up
+	BreakerFailures    int           // PRESTO_BREAKER_FAILURES: failed LLM calls in a row that open the circuit breaker
+	BreakerCooldown    time.Duration // PRESTO_BREAKER_COOLDOWN: how long it fails fast before one probe
 	PrefetchTabs       bool          // PRESTO_PREFETCH_TABS: fill every tab after a switch (one LLM call each)
-	ShutdownTimeout    time.Duration
+	ShutdownGrace      time.Duration // PRESTO_SHUTDOWN_GRACE: how long turns in flight may finish after SIGTERM
 	ResponseCacheTTL   time.Duration
 	ResponseCacheItems int
 }
@@ -105,7 +108,6 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		OpenAIBaseURL:           env.get("OPENAI_BASE_URL"),
 		OpenAIAPIKey:            env.get("OPENAI_API_KEY"),
 		OpenAIModel:             env.get("OPENAI_MODEL"),
-		ShutdownTimeout:         10 * time.Second,
 		ResponseCacheTTL:        5 * time.Minute,
 		ResponseCacheItems:      2000,
 	}
@@ -127,6 +129,15 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	c.ChatsPerMinute = intVar(env, "PRESTO_CHATS_PER_MINUTE", 20, bad)
 	c.MaxConcurrentLLM = intVar(env, "PRESTO_MAX_CONCURRENT_LLM", 32, bad)
 	c.TurnTimeout = durationVar(env, "PRESTO_TURN_TIMEOUT", 90*time.Second, bad)
+	c.FirstTokenTimeout = durationVar(env, "PRESTO_FIRST_TOKEN_TIMEOUT", 20*time.Second, bad)
+	if c.FirstTokenTimeout > c.TurnTimeout {
+		bad("PRESTO_FIRST_TOKEN_TIMEOUT", "must not be longer than PRESTO_TURN_TIMEOUT (%s), got %s", c.TurnTimeout, c.FirstTokenTimeout)
+	}
+	c.BreakerFailures = intVar(env, "PRESTO_BREAKER_FAILURES", 5, bad)
+	c.BreakerCooldown = durationVar(env, "PRESTO_BREAKER_COOLDOWN", 30*time.Second, bad)
+	// 25 s: a turn that started streaming usually ends well within it, and it leaves room under the
+	// 30 s that Kubernetes (and deploy/compose.yaml) give before SIGKILL.
+	c.ShutdownGrace = durationVar(env, "PRESTO_SHUTDOWN_GRACE", 25*time.Second, bad)
 	c.PrefetchTabs = boolVar(env, "PRESTO_PREFETCH_TABS", true, bad)
 	c.OpenAIRealtimeModel = or(env.get("OPENAI_REALTIME_MODEL"), "gpt-realtime")
 	c.VoiceVAD = or(env.get("PRESTO_VOICE_VAD"), "server_vad")

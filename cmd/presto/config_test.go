@@ -18,6 +18,11 @@ func TestLoadConfigDefaults(t *testing.T) {
 		c.AzureTenantID != "organizations" || c.MaxTextChars != 4000 || len(c.AllowedOrigins) != 1 || c.AllowedOrigins[0] != "http://localhost:5173" || len(c.TrustedProxies) != 0 {
 		t.Fatalf("defaults: %+v", c)
 	}
+	if c.TurnTimeout != 90*time.Second || c.FirstTokenTimeout != 20*time.Second || c.BreakerFailures != 5 ||
+		c.BreakerCooldown != 30*time.Second || c.ShutdownGrace != 25*time.Second {
+		t.Fatalf("upstream time defaults: turn %v, first token %v, breaker %d/%v, grace %v",
+			c.TurnTimeout, c.FirstTokenTimeout, c.BreakerFailures, c.BreakerCooldown, c.ShutdownGrace)
+	}
 }
 
 func TestLoadConfigReadsEnvAndFlags(t *testing.T) {
@@ -28,6 +33,11 @@ func TestLoadConfigReadsEnvAndFlags(t *testing.T) {
 		"PRESTO_TURN_TIMEOUT":    "30s",
 		"PRESTO_ADDR":            "0.0.0.0:9000",
 		"PRESTO_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7",
+
+		"PRESTO_FIRST_TOKEN_TIMEOUT": "5s",
+		"PRESTO_BREAKER_FAILURES":    "3",
+		"PRESTO_BREAKER_COOLDOWN":    "10s",
+		"PRESTO_SHUTDOWN_GRACE":      "40s",
 	}
 	c, err := loadConfig([]string{"-addr", "127.0.0.1:7000"}, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
@@ -36,6 +46,9 @@ func TestLoadConfigReadsEnvAndFlags(t *testing.T) {
 	if c.LLM != "azure" || c.AzureModelDeployment != "gpt-5-mini" || len(c.AllowedOrigins) != 3 || c.TurnTimeout != 30*time.Second || c.Addr != "127.0.0.1:7000" ||
 		fmt.Sprint(c.TrustedProxies) != "[10.0.0.0/8 192.168.1.7/32]" {
 		t.Fatalf("got %+v", c)
+	}
+	if c.FirstTokenTimeout != 5*time.Second || c.BreakerFailures != 3 || c.BreakerCooldown != 10*time.Second || c.ShutdownGrace != 40*time.Second {
+		t.Fatalf("upstream time: first token %v, breaker %d/%v, grace %v", c.FirstTokenTimeout, c.BreakerFailures, c.BreakerCooldown, c.ShutdownGrace)
 	}
 }
 
@@ -54,6 +67,11 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"PRESTO_TRUSTED_PROXIES": "10.0.0.0/33"}, "PRESTO_TRUSTED_PROXIES"},
 		{map[string]string{"PRESTO_MAX_TEXT_CHARS": "many"}, "PRESTO_MAX_TEXT_CHARS"},
 		{map[string]string{"PRESTO_TURN_TIMEOUT": "-3s"}, "PRESTO_TURN_TIMEOUT"},
+		{map[string]string{"PRESTO_FIRST_TOKEN_TIMEOUT": "soon"}, "PRESTO_FIRST_TOKEN_TIMEOUT"},
+		{map[string]string{"PRESTO_FIRST_TOKEN_TIMEOUT": "2m", "PRESTO_TURN_TIMEOUT": "1m"}, "PRESTO_FIRST_TOKEN_TIMEOUT"},
+		{map[string]string{"PRESTO_BREAKER_FAILURES": "0"}, "PRESTO_BREAKER_FAILURES"},
+		{map[string]string{"PRESTO_BREAKER_COOLDOWN": "0s"}, "PRESTO_BREAKER_COOLDOWN"},
+		{map[string]string{"PRESTO_SHUTDOWN_GRACE": "-1s"}, "PRESTO_SHUTDOWN_GRACE"},
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{map[string]string{"PRESTO_DATABASE_URL": "mysql://x"}, "PRESTO_DATABASE_URL"},
 	}

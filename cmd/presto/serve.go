@@ -34,8 +34,8 @@ import (
 // voices are the realtime voices a presenter can pick; the first is the default.
 var voices = []string{"marin", "cedar", "alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse"}
 
-// serve runs the server until ctx ends or SIGINT/SIGTERM arrives, then drains HTTP and closes
-// sockets with 1001.
+// serve runs the server until ctx ends or SIGINT/SIGTERM arrives, then stops accepting, lets the
+// turns in flight finish within PRESTO_SHUTDOWN_GRACE and closes sockets with 1001.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -65,15 +65,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		images = chat.NewImageMaker(chat.OpenAIImages(client, cfg.AzureImageDeployment),
 			filepath.Join(cfg.DataDir, "images"), st, logger)
 	}
+	var chats *chat.Service
+	m := metrics.New(provider.Name(), func() int { return chats.LiveSessions() })
+	if provider.Name() != "offline" {
+		// Every call to a network model, whoever makes it, gets the same deadlines and breaker.
+		provider = llm.NewGuard(provider, llm.GuardSettings{FirstToken: cfg.FirstTokenTimeout, Call: cfg.TurnTimeout,
+			Failures: cfg.BreakerFailures, Cooldown: cfg.BreakerCooldown}, m)
+	}
 	catalog := chat.NewCatalog(provider, st, images, logger)
+	catalog.LimitGeneration(cfg.TurnTimeout)
 	limits := chat.DefaultLimits()
 	limits.MaxTextChars = cfg.MaxTextChars
 	limits.ChatsPerMinute = cfg.ChatsPerMinute
 	limits.MaxConcurrentLLM = cfg.MaxConcurrentLLM
 	limits.TurnTimeout = cfg.TurnTimeout
 	limits.PrefetchTabs = cfg.PrefetchTabs
-	var chats *chat.Service
-	m := metrics.New(provider.Name(), func() int { return chats.LiveSessions() })
 	chats = chat.NewService(provider, st, catalog, limits, logger, m)
 	if pg, ok := st.(*postgres.Store); ok {
 		// Several replicas: events cross them, and a new mode is generated once among them.
@@ -131,11 +137,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	logger.Info("shutting down", "grace", cfg.ShutdownGrace)
+	graceCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
+	// Stop accepting at once; the turns in flight go on streaming to their sockets until they end
+	// or the grace runs out, and only then do the sockets close with 1001.
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- srv.Shutdown(graceCtx) }()
+	if err := app.Drain(graceCtx); err != nil {
+		logger.Warn("turns still in flight at the end of the shutdown grace are cut", "grace", cfg.ShutdownGrace)
+	}
 	app.CloseSockets()
-	shutdownErr := srv.Shutdown(shutdownCtx)
+	shutdownErr := <-shutdown
 	if images != nil {
 		images.Wait()
 	}

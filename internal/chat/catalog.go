@@ -17,10 +17,6 @@ import (
 	"presto/internal/store"
 )
 
-// generationTimeout bounds one mode generation. It runs detached from the turn that asked for it, so
-// a cancelled turn still leaves the finished mode in the store for next time.
-const generationTimeout = 60 * time.Second
-
 // Catalog knows every mode: the prebuilt ones, and the generated ones in the store. It turns a
 // switch_mode call into a mode, generating and storing it when it is new.
 type Catalog struct {
@@ -31,6 +27,9 @@ type Catalog struct {
 	prebuilt []modes.Mode // built once and shared: every session in a prebuilt mode points here
 
 	locker Locker // nil on a single replica
+	// generationTimeout bounds one mode generation. It runs detached from the turn that asked for
+	// it, so a cancelled turn still leaves the finished mode in the store for next time.
+	generationTimeout time.Duration
 
 	mu       sync.Mutex
 	inFlight map[string]*generation // by mode id: one generation per id at a time
@@ -46,6 +45,10 @@ type Locker interface {
 // UseLocker makes generation take l's lock for a mode's id. Call it before serving.
 func (c *Catalog) UseLocker(l Locker) { c.locker = l }
 
+// LimitGeneration bounds one mode generation (the lock wait, the LLM call and the save) by d, the
+// turn timeout. Call it before serving.
+func (c *Catalog) LimitGeneration(d time.Duration) { c.generationTimeout = d }
+
 type generation struct {
 	done chan struct{}
 	mode modes.Mode
@@ -55,7 +58,7 @@ type generation struct {
 // NewCatalog wires a Catalog; images may be nil.
 func NewCatalog(provider llm.Provider, st store.Store, images *ImageMaker, logger *slog.Logger) *Catalog {
 	return &Catalog{provider: provider, store: st, images: images, logger: logger,
-		prebuilt: modes.Prebuilt(), inFlight: make(map[string]*generation)}
+		generationTimeout: DefaultLimits().TurnTimeout, prebuilt: modes.Prebuilt(), inFlight: make(map[string]*generation)}
 }
 
 // Get returns the mode with id, prebuilt or stored.
@@ -168,7 +171,7 @@ func (c *Catalog) runGeneration(ctx context.Context, g *generation, id, industry
 		c.mu.Unlock()
 		close(g.done)
 	}()
-	ctx, cancel := context.WithTimeout(ctx, generationTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.generationTimeout)
 	defer cancel()
 
 	if c.locker != nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"presto/internal/llm"
@@ -62,6 +63,7 @@ type deps struct {
 	logger   *slog.Logger
 	metrics  *metrics.Metrics // nil records nothing
 	relay    Relay            // nil on a single replica
+	draining atomic.Bool      // set by Drain: no new turn starts
 }
 
 // Service owns the live sessions and what they share: the provider, the store, the mode catalog,
@@ -155,6 +157,24 @@ func (s *Service) Release(sess *Session) {
 		delete(s.live, sess.id)
 		sess.stop()
 	}
+}
+
+// Drain refuses new turns from now on and waits until every turn in flight has ended (its last
+// event published), or ctx ends. It is the start of a graceful shutdown.
+func (s *Service) Drain(ctx context.Context) error {
+	s.deps.draining.Store(true)
+	s.mu.Lock()
+	sessions := make([]*Session, 0, len(s.live))
+	for _, sess := range s.live {
+		sessions = append(sessions, sess)
+	}
+	s.mu.Unlock()
+	for _, sess := range sessions {
+		if err := sess.waitIdle(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // LiveSessions counts sessions with an open socket or request.

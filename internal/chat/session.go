@@ -262,6 +262,9 @@ func (s *Session) Chat(text, screen string) error {
 		return &Rejected{Kind: ProblemRejected,
 			Message: fmt.Sprintf("the message is too long (%d characters; the limit is %d)", n, s.deps.limits.MaxTextChars)}
 	}
+	if s.deps.draining.Load() {
+		return &Rejected{Kind: ProblemRejected, Retryable: true, Message: "the server is restarting; send your message again in a moment"}
+	}
 	if err := s.admit(); err != nil {
 		return err
 	}

@@ -23,6 +23,10 @@ type Metrics struct {
 	sockets    prometheus.Gauge
 	slowDrops  prometheus.Counter
 
+	breakerState    prometheus.Gauge
+	breakerOpens    prometheus.Counter
+	breakerRejected prometheus.Counter
+
 	voiceOpen       prometheus.Gauge
 	voiceConnects   *prometheus.CounterVec
 	voiceFirstAudio prometheus.Histogram
@@ -57,6 +61,16 @@ func New(provider string, liveSessions func() int) *Metrics {
 		slowDrops: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "presto_websockets_too_slow_total", Help: "Sockets closed because more than their limit of bytes waited to be read.",
 		}),
+		breakerState: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "presto_llm_breaker_state", Help: "The LLM circuit breaker: 0 closed, 1 open (failing fast), 2 half-open (one probe through).",
+			ConstLabels: labels,
+		}),
+		breakerOpens: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "presto_llm_breaker_opens_total", Help: "Times the LLM circuit breaker opened after failed calls in a row.", ConstLabels: labels,
+		}),
+		breakerRejected: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "presto_llm_breaker_rejected_total", Help: "LLM calls failed at once because the circuit breaker was open.", ConstLabels: labels,
+		}),
 		voiceOpen: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "presto_voice_sessions_open", Help: "Upstream realtime sessions being relayed (or reconnecting).",
 		}),
@@ -76,6 +90,7 @@ func New(provider string, liveSessions func() int) *Metrics {
 		}),
 	}
 	reg.MustRegister(m.firstToken, m.turn, m.tokens, m.errors, m.sockets, m.slowDrops,
+		m.breakerState, m.breakerOpens, m.breakerRejected,
 		m.voiceOpen, m.voiceConnects, m.voiceFirstAudio, m.voiceTruncates, m.voiceSeconds,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "presto_sessions_live", Help: "Sessions with an open socket or request.",
@@ -120,6 +135,27 @@ func (m *Metrics) Tokens(prompt, completion int64) {
 func (m *Metrics) Error(kind string) {
 	if m != nil {
 		m.errors.WithLabelValues(kind).Inc()
+	}
+}
+
+// BreakerState sets the circuit breaker's state gauge (0 closed, 1 open, 2 half-open).
+func (m *Metrics) BreakerState(state int) {
+	if m != nil {
+		m.breakerState.Set(float64(state))
+	}
+}
+
+// BreakerOpened counts the circuit breaker opening.
+func (m *Metrics) BreakerOpened() {
+	if m != nil {
+		m.breakerOpens.Inc()
+	}
+}
+
+// BreakerRejected counts a call failed at once by the open circuit breaker.
+func (m *Metrics) BreakerRejected() {
+	if m != nil {
+		m.breakerRejected.Inc()
 	}
 }
 

@@ -35,12 +35,13 @@ type client struct {
 	writer  sync.WaitGroup // the writer goroutine, while it runs
 
 	mu      sync.Mutex
-	queue   [][]byte // messages waiting for the writer
-	queued  int      // the bytes queued or being written, at most limit
-	limit   int      // the bytes a socket may have waiting before it counts as too slow
-	pingDue bool     // the writer should ping once the queue is written
-	writing bool     // a writer goroutine is running (or the socket is broken: never start one)
-	dropped bool     // the client fell too far behind: nothing more is queued
+	queue   [][]byte        // messages waiting for the writer
+	queued  int             // the bytes queued or being written, at most limit
+	limit   int             // the bytes a socket may have waiting before it counts as too slow
+	pingDue bool            // the writer should ping once the queue is written
+	writing bool            // a writer goroutine is running (or the socket is broken: never start one)
+	dropped bool            // the client fell too far behind: nothing more is queued
+	flushed []chan struct{} // closed when the writer next finds the queue empty
 }
 
 func newClient(ctx context.Context, conn *websocket.Conn, sess *chat.Session, limit int, m *metrics.Metrics, logger *slog.Logger) *client {
@@ -50,10 +51,14 @@ func newClient(ctx context.Context, conn *websocket.Conn, sess *chat.Session, li
 	return c
 }
 
-// serve reads until the socket ends, then waits for the writer. closing ends the socket with 1001.
+// serve reads until the socket ends, then waits for the writer. closing ends the socket with 1001;
+// after a drain, once what was queued (the end of the last turn) has been written.
 func (c *client) serve(closing context.Context) {
 	defer c.cancel()
 	stopGoingAway := context.AfterFunc(closing, func() {
+		if errors.Is(context.Cause(closing), errTurnsDrained) {
+			c.waitFlushed(writeTimeout)
+		}
 		c.conn.Close(websocket.StatusGoingAway, "server shutting down")
 	})
 	defer stopGoingAway()
@@ -210,6 +215,25 @@ func (c *client) send(typ string, turn int, payload any) {
 	c.startWriterLocked()
 }
 
+// waitFlushed waits until nothing is queued, the socket ends, or d passes.
+func (c *client) waitFlushed(d time.Duration) {
+	c.mu.Lock()
+	if !c.writing || c.dropped {
+		c.mu.Unlock()
+		return
+	}
+	flushed := make(chan struct{})
+	c.flushed = append(c.flushed, flushed)
+	c.mu.Unlock()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-flushed:
+	case <-c.ctx.Done():
+	case <-timer.C:
+	}
+}
+
 // pingSoon asks the writer for a ping: it keeps proxies from idling the socket out and finds
 // dead peers.
 func (c *client) pingSoon() {
@@ -240,6 +264,10 @@ func (c *client) write() {
 		c.queue, c.pingDue = nil, false
 		if len(batch) == 0 && !ping {
 			c.writing = false
+			for _, f := range c.flushed {
+				close(f)
+			}
+			c.flushed = nil
 			c.mu.Unlock()
 			return
 		}

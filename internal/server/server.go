@@ -4,6 +4,8 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -40,27 +42,51 @@ type Server struct {
 	mu         sync.Mutex
 	closed     bool            // set by CloseSockets: no new sockets
 	closingCtx context.Context // cancelled by CloseSockets: sockets say goodbye with 1001
-	closeAll   context.CancelFunc
+	closeAll   context.CancelCauseFunc
+	drained    bool // Drain saw every turn end: sockets write what they queued before 1001
 	sockets    sync.WaitGroup
 }
 
 // New builds the server and its routes.
 func New(d Deps) *Server {
 	s := &Server{Deps: d}
-	s.closingCtx, s.closeAll = context.WithCancel(context.Background())
+	s.closingCtx, s.closeAll = context.WithCancelCause(context.Background())
 	s.handler = s.routes()
 	return s
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
+// errTurnsDrained is the cause CloseSockets gives when Drain saw every turn end: each socket then
+// writes the last events of its turn before it says goodbye.
+var errTurnsDrained = errors.New("turns drained")
+
+// Drain is the start of a graceful shutdown: no new socket and no new turn from now on, and it
+// waits until the turns in flight have ended (their events queued for their sockets) or ctx ends.
+func (s *Server) Drain(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	if err := s.Chat.Drain(ctx); err != nil {
+		return fmt.Errorf("drain turns: %w", err)
+	}
+	s.mu.Lock()
+	s.drained = true
+	s.mu.Unlock()
+	return nil
+}
+
 // CloseSockets closes every WebSocket with 1001 (going away) and waits until their handlers ended.
 // http.Server.Shutdown does not do this: hijacked connections are not its own.
 func (s *Server) CloseSockets() {
 	s.mu.Lock()
 	s.closed = true
+	cause := context.Canceled
+	if s.drained {
+		cause = errTurnsDrained
+	}
 	s.mu.Unlock()
-	s.closeAll()
+	s.closeAll(cause)
 	s.sockets.Wait()
 }
 

@@ -67,13 +67,13 @@ func isQuota(code, typ, message string) bool {
 		strings.Contains(m, "spend limit") || strings.Contains(m, "billing")
 }
 
-// classify turns a failure of one call into an *llm.Error. parent is the caller's context, call the
-// one with our deadline: a cancelled caller is KindCanceled, our own deadline is KindTimeout.
-func classify(parent, call context.Context, err error) *llm.Error {
+// classify turns a failure of one call into an *llm.Error: a cancelled caller is KindCanceled, a
+// deadline that passed is KindTimeout.
+func classify(ctx context.Context, err error) *llm.Error {
 	switch {
-	case errors.Is(parent.Err(), context.Canceled):
+	case errors.Is(ctx.Err(), context.Canceled):
 		return &llm.Error{Kind: llm.KindCanceled, Message: "cancelled", Err: err}
-	case parent.Err() != nil || errors.Is(call.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
+	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
 		return &llm.Error{Kind: llm.KindTimeout, Message: "the model took too long to answer", Retryable: true, Err: err}
 	}
 	var apiErr *openai.Error

@@ -5,7 +5,6 @@
 package openaillm
 
 import (
-	"context"
 	"log/slog"
 	"time"
 
@@ -15,9 +14,9 @@ import (
 	"presto/internal/llm"
 )
 
-// Defaults of a Provider; each has an Option.
+// Defaults of a Provider; each has an Option. There is no timeout of our own here: the caller's
+// context bounds a call (llm.Guard gives every call its first-token and call deadlines).
 const (
-	DefaultTimeout       = 60 * time.Second
 	DefaultMaxRetries    = 2
 	DefaultMaxRetryDelay = 8 * time.Second
 )
@@ -28,7 +27,6 @@ type Provider struct {
 	model         string
 	name          string
 	logger        *slog.Logger
-	timeout       time.Duration
 	maxRetries    int
 	maxRetryDelay time.Duration
 }
@@ -37,10 +35,6 @@ var _ llm.Provider = (*Provider)(nil)
 
 // Option adjusts a Provider.
 type Option func(*Provider)
-
-// WithTimeout bounds each call (the whole stream, retries included) with a context deadline; 0
-// means no deadline of our own. We never use the SDK's request timeout for streams: it also cuts a long answer while it is read.
-func WithTimeout(d time.Duration) Option { return func(p *Provider) { p.timeout = d } }
 
 // WithMaxRetries sets how often a failed request is retried before any of its answer arrived (429,
 // 5xx, connection errors; never an insufficient_quota 429). 0 disables retries.
@@ -58,20 +52,12 @@ func New(client openai.Client, model, name string, logger *slog.Logger, opts ...
 	}
 	p := &Provider{
 		client: client, model: model, name: name, logger: logger.With("provider", name, "model", model),
-		timeout: DefaultTimeout, maxRetries: DefaultMaxRetries, maxRetryDelay: DefaultMaxRetryDelay,
+		maxRetries: DefaultMaxRetries, maxRetryDelay: DefaultMaxRetryDelay,
 	}
 	for _, opt := range opts {
 		opt(p)
 	}
 	return p
-}
-
-// callContext bounds one call by the provider's timeout; a timeout of 0 or less means none.
-func (p *Provider) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if p.timeout <= 0 {
-		return context.WithCancel(ctx)
-	}
-	return context.WithTimeout(ctx, p.timeout)
 }
 
 // Name reports "azure" or "openai".

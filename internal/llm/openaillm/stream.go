@@ -16,10 +16,8 @@ import (
 // retries failures before the first byte of the answer; once text has been emitted nothing is
 // retried, because the user has already seen it.
 func (p *Provider) Stream(ctx context.Context, req llm.Request, emit func(llm.Event) error) error {
-	callCtx, cancel := p.callContext(ctx)
-	defer cancel()
 	start := time.Now()
-	stream := p.client.Chat.Completions.NewStreaming(callCtx, p.streamParams(req), p.requestOptions()...)
+	stream := p.client.Chat.Completions.NewStreaming(ctx, p.streamParams(req), p.requestOptions()...)
 	defer stream.Close()
 
 	t := turn{emit: emit, start: start}
@@ -30,7 +28,7 @@ func (p *Provider) Stream(ctx context.Context, req llm.Request, emit func(llm.Ev
 	}
 	if err := stream.Err(); err != nil {
 		if t.finish == "" || ctx.Err() != nil {
-			e := classify(ctx, callCtx, fmt.Errorf("stream chat completion: %w", err))
+			e := classify(ctx, fmt.Errorf("stream chat completion: %w", err))
 			p.logger.LogAttrs(ctx, levelFor(e), "llm stream failed", errAttrs(e, start)...)
 			return e
 		}

@@ -139,7 +139,9 @@ func TestStreamTimeout(t *testing.T) {
 	fake := llmtest.NewServer(t)
 	fake.Enqueue(llmtest.Stalled("Hel", 1))
 	start := time.Now()
-	_, err := collect(context.Background(), newProvider(t, fake, WithTimeout(150*time.Millisecond)), chatRequest)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	_, err := collect(ctx, newProvider(t, fake), chatRequest)
 	if e := asLLMError(t, err); e.Kind != llm.KindTimeout || !e.Retryable {
 		t.Errorf("error = %+v, want timeout, retryable", e)
 	}

@@ -17,8 +17,6 @@ import (
 // the message content unparsed. A refusal, an empty answer or content that is not JSON is an
 // *llm.Error, so the caller only ever validates well-formed JSON.
 func (p *Provider) Structured(ctx context.Context, req llm.StructuredRequest) (json.RawMessage, error) {
-	callCtx, cancel := p.callContext(ctx)
-	defer cancel()
 	start := time.Now()
 	var msgs []openai.ChatCompletionMessageParamUnion
 	if req.System != "" {
@@ -32,9 +30,9 @@ func (p *Provider) Structured(ctx context.Context, req llm.StructuredRequest) (j
 			JSONSchema: shared.ResponseFormatJSONSchemaJSONSchemaParam{Name: req.SchemaName, Strict: openai.Bool(true), Schema: req.Schema},
 		}},
 	}
-	res, err := p.client.Chat.Completions.New(callCtx, params, p.requestOptions()...)
+	res, err := p.client.Chat.Completions.New(ctx, params, p.requestOptions()...)
 	if err != nil {
-		e := classify(ctx, callCtx, fmt.Errorf("structured chat completion %q: %w", req.SchemaName, err))
+		e := classify(ctx, fmt.Errorf("structured chat completion %q: %w", req.SchemaName, err))
 		p.logger.LogAttrs(ctx, levelFor(e), "llm structured call failed", errAttrs(e, start)...)
 		return nil, e
 	}
