@@ -17,6 +17,9 @@ import (
 	"presto/internal/store"
 )
 
+// modeNotSaved is what the user reads when the store fails a mode switch.
+const modeNotSaved = "the new mode could not be saved, so nothing changed; try again"
+
 // Catalog knows every mode: the prebuilt ones, and the generated ones in the store. It turns a
 // switch_mode call into a mode, generating and storing it when it is new.
 type Catalog struct {
@@ -77,7 +80,7 @@ func (c *Catalog) Get(ctx context.Context, id string) (modes.Mode, error) {
 func (c *Catalog) List(ctx context.Context) ([]modes.Mode, error) {
 	stored, err := c.store.ListModes(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list modes: %w", err)
+		return nil, storeFailed("the list of modes could not be read from the database; try again", fmt.Errorf("list modes: %w", err))
 	}
 	return append(slices.Clip(c.prebuilt), stored...), nil
 }
@@ -114,7 +117,7 @@ func (c *Catalog) Resolve(ctx context.Context, industry, company string) (modes.
 	case err == nil:
 		return c.variant(ctx, m, company)
 	case !errors.Is(err, store.ErrNotFound):
-		return modes.Mode{}, fmt.Errorf("look up mode %q: %w", id, err)
+		return modes.Mode{}, storeFailed(modeNotSaved, fmt.Errorf("look up mode %q: %w", id, err))
 	}
 	return c.generate(ctx, id, industry, company)
 }
@@ -132,7 +135,7 @@ func (c *Catalog) variant(ctx context.Context, m modes.Mode, company string) (mo
 	v.WelcomeMessage = strings.ReplaceAll(m.WelcomeMessage, m.CompanyName, company)
 	v.Prompt = strings.ReplaceAll(m.Prompt, m.CompanyName, company)
 	if err := c.store.SaveMode(ctx, v); err != nil {
-		return modes.Mode{}, fmt.Errorf("save mode %q: %w", v.ID, err)
+		return modes.Mode{}, storeFailed(modeNotSaved, fmt.Errorf("save mode %q: %w", v.ID, err))
 	}
 	return v, nil
 }
@@ -200,7 +203,7 @@ func (c *Catalog) runGeneration(ctx context.Context, g *generation, id, industry
 	}
 	m.ID = id // so the next request for this industry finds it
 	if err := c.store.SaveMode(ctx, m); err != nil {
-		g.err = fmt.Errorf("save generated mode %q: %w", id, err)
+		g.err = storeFailed(modeNotSaved, fmt.Errorf("save generated mode %q: %w", id, err))
 		return
 	}
 	c.logger.Info("mode generated", "mode", id, "company", m.CompanyName, "took", time.Since(started).Round(time.Millisecond))

@@ -27,6 +27,7 @@ const (
 	ProblemNotFound    ProblemKind = "not_found"    // a record that does not exist
 	ProblemConflict    ProblemKind = "conflict"     // the request no longer fits the session (another mode)
 	ProblemUpstream    ProblemKind = "upstream"     // the model failed or said something unusable
+	ProblemStore       ProblemKind = "store"        // the database failed: what was asked was not saved (or not read)
 	ProblemCanceled    ProblemKind = "canceled"     // the user or a newer turn stopped it
 	ProblemInternal    ProblemKind = "internal"     // our own fault; the detail is in the log
 )
@@ -51,6 +52,29 @@ type UserError struct {
 func (e *UserError) Error() string { return fmt.Sprintf("%s: %v", e.Message, e.Err) }
 func (e *UserError) Unwrap() error { return e.Err }
 
+// StoreError is a failure of the store, named as such: it is not the model's fault, and nothing it
+// was about was acknowledged. Message is written for the user.
+type StoreError struct {
+	Message string
+	Err     error
+}
+
+func (e *StoreError) Error() string { return fmt.Sprintf("%s: %v", e.Message, e.Err) }
+func (e *StoreError) Unwrap() error { return e.Err }
+
+// storeFailed names err a store failure with message for the user. A missing record stays
+// ErrNotFound, a write stopped by its caller stays a cancel, and a nil err stays nil.
+func storeFailed(message string, err error) error {
+	if err == nil || errors.Is(err, store.ErrNotFound) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	var already *StoreError
+	if errors.As(err, &already) {
+		return err
+	}
+	return &StoreError{Message: message, Err: err}
+}
+
 // Explain is the one place where an error becomes what a user reads, for sockets and HTTP alike.
 // Anything it does not recognise is an internal error with a generic message: details stay in the
 // log.
@@ -58,9 +82,12 @@ func Explain(err error) Problem {
 	var rejected *Rejected
 	var userErr *UserError
 	var llmErr *llm.Error
+	var storeErr *StoreError
 	switch {
 	case errors.As(err, &rejected):
 		return Problem{Kind: rejected.Kind, Message: rejected.Message, Retryable: rejected.Retryable}
+	case errors.As(err, &storeErr):
+		return Problem{Kind: ProblemStore, Message: storeErr.Message, Retryable: true}
 	case errors.As(err, &userErr):
 		return Problem{Kind: ProblemUpstream, Message: userErr.Message, Retryable: userErr.Retryable}
 	case errors.Is(err, context.Canceled):

@@ -191,15 +191,19 @@ func (s *Service) load(ctx context.Context, id string) (*Session, error) {
 	case errors.Is(err, store.ErrNotFound):
 		state = store.Session{ID: id, ModeID: modes.HomeID}
 	default:
-		return nil, fmt.Errorf("load session: %w", err)
+		return nil, storeFailed("your session could not be read from the database; try again", fmt.Errorf("load session: %w", err))
 	}
 	mode, err := s.deps.catalog.Get(ctx, state.ModeID)
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		// A mode that vanished (or a corrupt row) must not lock the user out: start at home.
 		s.deps.logger.Warn("session mode unavailable, using home", "mode", state.ModeID, "err", err)
 		mode, _ = s.deps.catalog.Get(ctx, modes.HomeID)
 		state.ModeID = mode.ID
 		state.History = nil
+	case err != nil:
+		// Not the home fallback: the next save would overwrite the session's true mode and history.
+		return nil, storeFailed("your session could not be read from the database; try again", fmt.Errorf("load session mode: %w", err))
 	}
 	sessCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	sess := &Session{

@@ -213,7 +213,7 @@ func (s *Session) Spoken(ctx context.Context, line Transcript) error {
 				s.deps.limits.HistoryMessages)
 		})
 		if err != nil {
-			return fmt.Errorf("keep the spoken line: %w", err)
+			return storeFailed("what was said could not be saved; try again", fmt.Errorf("keep the spoken line: %w", err))
 		}
 	}
 	s.publish(line)
@@ -230,7 +230,7 @@ func (s *Session) Voice() string {
 // SetVoice stores the session's realtime voice and tells its voice sockets, which take it at once.
 func (s *Session) SetVoice(ctx context.Context, voice string) error {
 	if err := s.save(ctx, func(next *store.Session) { next.Voice = voice }); err != nil {
-		return err
+		return storeFailed("your voice choice could not be saved; try again", err)
 	}
 	s.publish(VoiceChosen{Voice: voice})
 	return nil
@@ -316,7 +316,7 @@ func (s *Session) Cancel() {
 func (s *Session) Clear(ctx context.Context) error {
 	s.Cancel()
 	if err := s.save(ctx, func(next *store.Session) { next.History = nil }); err != nil {
-		return fmt.Errorf("clear chat: %w", err)
+		return storeFailed("the conversation could not be cleared; try again", fmt.Errorf("clear chat: %w", err))
 	}
 	s.publish(Cleared{})
 	return nil
@@ -384,13 +384,27 @@ func (s *Session) commit(ctx context.Context, turn int, history []message.Messag
 }
 
 // recordTurn stores the number of a turn that failed, so that numbers never go back after a
-// restart or on another replica. It runs after the turn's context may have ended.
-func (s *Session) recordTurn(turn int) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), s.deps.limits.SlotWait)
+// restart or on another replica, and, when history is not nil, the history with what the turn had
+// shown. It runs after the turn's context may have ended.
+func (s *Session) recordTurn(turn int, history []message.Message) {
+	ctx, cancel := s.storeContext()
 	defer cancel()
-	if err := s.save(ctx, func(next *store.Session) { next.Turn = max(next.Turn, turn) }); err != nil {
-		s.deps.logger.Warn("record turn number", "err", err)
+	err := s.save(ctx, func(next *store.Session) {
+		next.Turn = max(next.Turn, turn)
+		if history != nil {
+			next.History = boundHistory(history, s.deps.limits.HistoryMessages)
+		}
+	})
+	if err != nil {
+		s.deps.logger.Warn("record turn", "err", err)
 	}
+}
+
+// storeContext is for a write that must not be lost to a cancel that came after the user saw what
+// it records (a turn stopped right after its answer streamed). It is bounded like a wait for an
+// LLM slot.
+func (s *Session) storeContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(s.ctx), s.deps.limits.SlotWait)
 }
 
 // setMode makes m the session's mode and drops the tab work of the old one.

@@ -65,7 +65,7 @@ func (t *turn) run(ctx context.Context) {
 
 	out, err := t.ask(ctx)
 	if err != nil {
-		t.fail(err)
+		t.fail(err, out)
 		return
 	}
 	if out.switchTo != nil {
@@ -77,8 +77,13 @@ func (t *turn) run(ctx context.Context) {
 		t.session.publish(ModeGeneratingCancelled{Turn: t.number})
 		t.flush(out)
 	}
-	if err := t.session.commit(ctx, t.number, t.newHistory(out), nil); err != nil {
-		t.deps.logger.Error("commit turn", "turn", t.number, "err", err)
+	// The answer is complete and on the screens: it is saved even when the turn is cancelled now,
+	// and the turn is only done once it is.
+	saveCtx, cancel := t.session.storeContext()
+	defer cancel()
+	if err := t.session.commit(saveCtx, t.number, t.newHistory(out), nil); err != nil {
+		t.fail(storeFailed("your message could not be saved; try again", err), nil)
+		return
 	}
 	if !t.presto {
 		t.deps.cache.put(key, cachedTurn{text: out.text.String(), results: out.results})
@@ -87,14 +92,15 @@ func (t *turn) run(ctx context.Context) {
 }
 
 // ask runs the LLM call, and one more when a tool call was invalid, so the model can correct it.
+// On an error the outcome holds what had streamed until then.
 func (t *turn) ask(ctx context.Context) (*outcome, error) {
+	out := &outcome{}
 	release, err := t.deps.acquireSlot(ctx)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	defer release()
 
-	out := &outcome{}
 	req := llm.Request{
 		For:      llm.ForChat,
 		System:   systemPrompt(t.mode, t.persona),
@@ -106,7 +112,7 @@ func (t *turn) ask(ctx context.Context) (*outcome, error) {
 	for attempt := 0; ; attempt++ {
 		calls, invalid, err := t.stream(ctx, req, out)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		if !invalid || attempt == 1 {
 			return out, nil
@@ -190,27 +196,39 @@ func (t *turn) switchMode(ctx context.Context, out *outcome) {
 	t.presto = true
 	mode, err := t.session.applySwitch(ctx, t.number, out.switchTo)
 	if err != nil {
-		t.fail(err) // cancels the spinner
+		t.fail(err, nil) // cancels the spinner
 		return
 	}
 	t.end(TurnDone{Turn: t.number})
 	t.session.tabs.prefetch(mode)
 }
 
-// fail ends the turn with what the user should read; the details go to the log.
-func (t *turn) fail(err error) {
+// fail ends the turn with what the user should read; the details go to the log. What the screens
+// were shown of the answer before it ended (shown, nil when nothing) joins the history with the
+// question, so that a reload shows what the user read and the model knows what it said.
+func (t *turn) fail(err error, shown *outcome) {
 	if t.presto {
 		t.session.publish(ModeGeneratingCancelled{Turn: t.number})
 	}
 	p := Explain(err)
-	if p.Kind == ProblemCanceled {
+	switch {
+	case p.Kind == ProblemCanceled:
 		t.outcome = "cancelled"
-	} else {
+	case p.Kind == ProblemStore:
+		t.outcome = "error"
+		t.deps.logger.Error("turn not saved", "turn", t.number, "err", err)
+	default:
 		t.outcome = "error"
 		t.deps.metrics.Error(string(llm.AsError(err).Kind))
 		t.deps.logger.Warn("turn failed", "turn", t.number, "err", err)
 	}
-	t.session.recordTurn(t.number)
+	var history []message.Message
+	if shown != nil && !t.presto && shown.text.Len() > 0 {
+		history = append(t.history,
+			message.Message{Role: message.RoleUser, Content: t.text},
+			message.Message{Role: message.RoleAssistant, Content: shown.text.String()})
+	}
+	t.session.recordTurn(t.number, history)
 	t.end(TurnFailed{Turn: t.number, Problem: p})
 }
 
@@ -223,8 +241,11 @@ func (t *turn) replay(ctx context.Context, c cachedTurn) {
 	history := append(t.history,
 		message.Message{Role: message.RoleUser, Content: t.text},
 		message.Message{Role: message.RoleAssistant, Content: c.text})
-	if err := t.session.commit(ctx, t.number, history, nil); err != nil {
-		t.deps.logger.Error("commit cached turn", "turn", t.number, "err", err)
+	saveCtx, cancel := t.session.storeContext()
+	defer cancel()
+	if err := t.session.commit(saveCtx, t.number, history, nil); err != nil {
+		t.fail(storeFailed("your message could not be saved; try again", err), nil)
+		return
 	}
 	t.end(TurnDone{Turn: t.number})
 }

@@ -21,8 +21,9 @@ func (s *Session) applySwitch(ctx context.Context, number int, args *llm.SwitchM
 	if err != nil {
 		return modes.Mode{}, err
 	}
+	// Stored first, then announced: a switch the store refused is not shown as made.
 	if err := s.commit(ctx, number, nil, &mode); err != nil {
-		s.deps.logger.Error("commit switch", "turn", number, "err", err)
+		return modes.Mode{}, storeFailed(modeNotSaved, err)
 	}
 	s.publish(ModeSwitched{Turn: number, Mode: mode, Persona: persona.New(s.id, mode)})
 	s.publish(TextDelta{Turn: number, Text: mode.WelcomeMessage})
@@ -41,7 +42,7 @@ func (s *Session) SwitchMode(ctx context.Context, args *llm.SwitchModeArgs) (mod
 	mode, err := s.applySwitch(ctx, number, args)
 	if err != nil {
 		s.publish(ModeGeneratingCancelled{Turn: number})
-		s.recordTurn(number)
+		s.recordTurn(number, nil)
 		s.publish(TurnFailed{Turn: number, Problem: Explain(err)})
 		return modes.Mode{}, err
 	}

@@ -70,5 +70,6 @@ var problemStatus = map[chat.ProblemKind]int{
 	chat.ProblemNotFound:    http.StatusNotFound,
 	chat.ProblemConflict:    http.StatusConflict,
 	chat.ProblemUpstream:    http.StatusBadGateway,
+	chat.ProblemStore:       http.StatusServiceUnavailable,
 	chat.ProblemInternal:    http.StatusInternalServerError,
 }
