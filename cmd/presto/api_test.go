@@ -97,6 +97,7 @@ func TestTabContentOverHTTP(t *testing.T) {
 
 func TestImagesAreServedFromTheDataDirOnly(t *testing.T) {
 	dataDir := t.TempDir()
+	a := startApp(t, map[string]string{"PRESTO_DATA_DIR": dataDir})
 	if err := os.MkdirAll(filepath.Join(dataDir, "images"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,6 @@ func TestImagesAreServedFromTheDataDirOnly(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dataDir, "secret.png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	a := startApp(t, map[string]string{"PRESTO_DATA_DIR": dataDir})
 	resp, err := http.Get(a.url + "/images/airline.png")
 	if err != nil {
 		t.Fatal(err)

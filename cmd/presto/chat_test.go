@@ -108,10 +108,18 @@ func compress(types []string) []string {
 // startWithFakeAzure runs the app against a fake chat-completions server as its Azure endpoint.
 // The tests script every LLM request, so the tab prefetch after a switch is off.
 func startWithFakeAzure(t *testing.T) (*app, *llmtest.Server) {
+	return startWithFakeAzureEnv(t, nil)
+}
+
+// startWithFakeAzureEnv is startWithFakeAzure with more of the environment.
+func startWithFakeAzureEnv(t *testing.T, extra map[string]string) (*app, *llmtest.Server) {
 	fake := llmtest.NewServer(t)
-	a := startApp(t, map[string]string{"AZURE_PROJECT_ENDPOINT": fake.URL, "AZURE_API_KEY": "test-key",
-		"AZURE_MODEL_DEPLOYMENT": "chat-dep", "PRESTO_PREFETCH_TABS": "false"})
-	return a, fake
+	env := map[string]string{"AZURE_PROJECT_ENDPOINT": fake.URL, "AZURE_API_KEY": "test-key",
+		"AZURE_MODEL_DEPLOYMENT": "chat-dep", "PRESTO_PREFETCH_TABS": "false"}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return startApp(t, env), fake
 }
 
 const chartArgs = `{"chart_type":"line","title":"Checking balance","data":[{"label":"Jun","value":3980.12},{"label":"Jul","value":4215.37}]}`

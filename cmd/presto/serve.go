@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -174,11 +176,40 @@ func openStore(ctx context.Context, cfg Config, logger *slog.Logger) (store.Stor
 		}
 		return st, nil
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "presto.db"), logger)
+	path := filepath.Join(cfg.DataDir, "presto.db")
+	if err := checkDatabaseFile(cfg.DataDir, path); err != nil {
+		return nil, fmt.Errorf("PRESTO_DATA_DIR: %w", err)
+	}
+	st, err := sqlite.Open(ctx, path, logger)
 	if err != nil {
 		return nil, fmt.Errorf("PRESTO_DATA_DIR: %w", err)
 	}
 	return st, nil
+}
+
+// checkDatabaseFile refuses to start on a fresh database when the data directory shows there was
+// one: the generated images of its modes are there (or anything else but a sign-in record, which
+// `presto check` may leave before the first start, or a dotfile such as .env). Starting afresh would silently drop every
+// session and mode. The way out is explicit: restore the file, or use an empty directory.
+func checkDatabaseFile(dir, path string) error {
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return nil // there, or unreadable: sqlite.Open reports what is wrong with it
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // no directory yet: the first start
+	}
+	var others []string
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "azure-auth-") && !strings.HasPrefix(e.Name(), ".") {
+			others = append(others, e.Name())
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the database %s is missing, but %s holds %s from an earlier run: the database was moved or deleted. "+
+		"Restore it from a backup, or point PRESTO_DATA_DIR at an empty directory to start with a fresh one", path, dir, strings.Join(others, ", "))
 }
 
 // newProvider builds the configured LLM provider. Nothing signs in here: the Azure credential is

@@ -53,18 +53,35 @@ func handleHealthz() http.Handler {
 	})
 }
 
-// handleReadyz reports ready when the store answers.
+// readyFor is how long a readiness answer is reused: every load balancer polls /readyz, and each
+// check is a real write.
+const readyFor = time.Second
+
+// handleReadyz reports ready when the store can read and write (a real round trip, at most once
+// per readyFor).
 func (s *Server) handleReadyz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := s.Store.Ping(ctx); err != nil {
-			s.Logger.Warn("not ready", "err", err)
-			writeError(w, http.StatusServiceUnavailable, "store unavailable")
+		if err := s.checkReady(r.Context()); err != nil {
+			writeError(w, http.StatusServiceUnavailable, "not ready: the store cannot read and write; see the server log")
 			return
 		}
 		encode(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+}
+
+func (s *Server) checkReady(ctx context.Context) error {
+	s.ready.mu.Lock()
+	defer s.ready.mu.Unlock()
+	if time.Since(s.ready.at) < readyFor {
+		return s.ready.err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	s.ready.at, s.ready.err = time.Now(), s.Store.Ping(ctx)
+	if s.ready.err != nil {
+		s.Logger.Warn("not ready", "err", s.ready.err)
+	}
+	return s.ready.err
 }
 
 // withSession runs f with the caller's live session, answering the error itself when the session

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
+	"time"
 
 	"presto/internal/chat"
 	"presto/internal/metrics"
@@ -45,6 +46,12 @@ type Server struct {
 	closeAll   context.CancelCauseFunc
 	drained    bool // Drain saw every turn end: sockets write what they queued before 1001
 	sockets    sync.WaitGroup
+
+	ready struct { // the last readiness check, reused for readyFor
+		mu  sync.Mutex
+		at  time.Time
+		err error
+	}
 }
 
 // New builds the server and its routes.

@@ -44,7 +44,7 @@ type Store interface {
 	GetTabContent(ctx context.Context, modeID, tabID string) (json.RawMessage, error)
 	SaveTabContent(ctx context.Context, modeID, tabID string, content json.RawMessage) error
 
-	// Ping reports whether the store can serve requests (readiness).
+	// Ping reports whether the store can serve requests (readiness): a real write and read.
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"presto/internal/store"
+	"presto/internal/store/internal/storeutil"
 )
 
 // Store is a store.Store on a PostgreSQL database.
@@ -47,12 +49,22 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 	return &Store{pool: pool, logger: logger}, nil
 }
 
-// Ping reports whether the database answers a query on our schema.
+// Ping reports whether the store can read and write: one row written and read back, under a mode
+// id no mode has. Every replica writes the same row.
 func (s *Store) Ping(ctx context.Context) error {
+	at := storeutil.Now()
+	err := s.inWrite(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO tab_content (mode_id, tab_id, content, updated_at) VALUES ('', 'readyz', '{}', $1)
+			ON CONFLICT (mode_id, tab_id) DO UPDATE SET updated_at = excluded.updated_at`, at)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("ping postgres store: write: %w", err)
+	}
 	return s.inRead(ctx, func(q querier) error {
-		var n int
-		if err := q.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
-			return fmt.Errorf("ping postgres store: %w", err)
+		var got time.Time
+		if err := q.QueryRow(ctx, `SELECT updated_at FROM tab_content WHERE mode_id = '' AND tab_id = 'readyz'`).Scan(&got); err != nil {
+			return fmt.Errorf("ping postgres store: read: %w", err)
 		}
 		return nil
 	})

@@ -23,6 +23,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"presto/internal/store"
+	"presto/internal/store/internal/storeutil"
 )
 
 // busyTimeoutMS is how long a connection waits for another process's write lock before it fails
@@ -36,6 +37,8 @@ type Store struct {
 	write  *sql.DB
 	read   *sql.DB
 	logger *slog.Logger
+	path   string
+	file   os.FileInfo // the file opened, to notice it removed or replaced under the server
 }
 
 var _ store.Store = (*Store)(nil)
@@ -44,6 +47,9 @@ var _ store.Store = (*Store)(nil)
 // any pending migrations. The caller closes the store.
 func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error) {
 	if err := checkPath(path); err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
+	}
+	if err := checkExisting(path); err != nil {
 		return nil, fmt.Errorf("open sqlite store: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
@@ -60,7 +66,33 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 	if err != nil {
 		return nil, errors.Join(err, write.Close())
 	}
-	return &Store{write: write, read: read, logger: logger}, nil
+	file, err := os.Stat(path)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite store: %w", err), read.Close(), write.Close())
+	}
+	return &Store{write: write, read: read, logger: logger, path: path, file: file}, nil
+}
+
+// checkExisting refuses to let SQLite silently make a fresh database where one was: a 0-byte file
+// (a failed copy, a full disk), or a missing file whose write-ahead log or journal is still there.
+func checkExisting(path string) error {
+	info, err := os.Stat(path)
+	switch {
+	case err == nil && info.Size() == 0:
+		return fmt.Errorf("%s is empty (0 bytes), so it holds no database; opening it would start a fresh one in its place. "+
+			"Restore it from a backup, or delete it to start with an empty database", path)
+	case err == nil:
+		return nil
+	case !errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("stat %s: %w", path, err)
+	}
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+		if _, err := os.Stat(path + suffix); err == nil {
+			return fmt.Errorf("%s is missing but its %s file is there: the database was moved or deleted. "+
+				"Restore it from a backup, or delete %s too to start with an empty database", path, suffix, path+suffix)
+		}
+	}
+	return nil
 }
 
 // checkPath refuses names the driver would not treat as one plain file shared by every pooled
@@ -112,12 +144,31 @@ func dsn(path string, readOnly bool) string {
 	return path + "?" + q.Encode()
 }
 
-// Ping reports whether the database answers a query.
+// Ping reports whether the store can read and write: the file is still the one opened (one removed
+// under the server takes every later write with it at the next start), and one row is written
+// and read back, under a mode id no mode has.
 func (s *Store) Ping(ctx context.Context) error {
+	now, err := os.Stat(s.path)
+	if err != nil || !os.SameFile(now, s.file) {
+		return fmt.Errorf("ping sqlite store: %s was removed or replaced while the server ran (restart to open what is there now): %v", s.path, err)
+	}
+	at := storeutil.Now().UnixMicro()
+	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO tab_content (mode_id, tab_id, content, updated_at) VALUES ('', 'readyz', '{}', ?)
+			ON CONFLICT (mode_id, tab_id) DO UPDATE SET updated_at = excluded.updated_at`, at)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("ping sqlite store: write: %w", err)
+	}
 	return s.inRead(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
-			return fmt.Errorf("ping sqlite store: %w", err)
+		var got int64
+		err := tx.QueryRowContext(ctx, `SELECT updated_at FROM tab_content WHERE mode_id = '' AND tab_id = 'readyz'`).Scan(&got)
+		if err != nil {
+			return fmt.Errorf("ping sqlite store: read: %w", err)
+		}
+		if got < at { // a later write by another process on the same file is fine
+			return fmt.Errorf("ping sqlite store: read back %d, wrote %d", got, at)
 		}
 		return nil
 	})
