@@ -109,7 +109,7 @@ func (g *Guard) explain(parent, call context.Context, err error) error {
 			Message: fmt.Sprintf("the model did not start answering within %s; try again", seconds(g.set.FirstToken))}
 	case errors.Is(cause, errCallTimeout):
 		return &Error{Kind: KindTimeout, Retryable: true, Err: fmt.Errorf("%w: %w", cause, err),
-			Message: fmt.Sprintf("the model took longer than %s to answer; try again", seconds(g.set.Call))}
+			Message: fmt.Sprintf("the model took too long to answer (over %s); try again", seconds(g.set.Call))}
 	}
 	return err
 }

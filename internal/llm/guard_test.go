@@ -80,7 +80,7 @@ func TestGuardCallTimeoutEndsAStreamThatNeverFinishes(t *testing.T) {
 	g := guarded(t, fake, llm.GuardSettings{FirstToken: time.Minute, Call: 300 * time.Millisecond, Failures: 5, Cooldown: time.Minute}, nil)
 	text, err := stream(g)
 	e := asError(t, err)
-	if text != "Hel" || e.Kind != llm.KindTimeout || !strings.Contains(e.Message, "longer than 300 ms") {
+	if text != "Hel" || e.Kind != llm.KindTimeout || !strings.Contains(e.Message, "too long to answer (over 300 ms)") {
 		t.Fatalf("got %q, %+v; want the text so far and a timeout naming the call limit", text, e)
 	}
 }
