@@ -12,36 +12,84 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "modernc.org/sqlite" // a second connection to the server's own database file
 
 	"presto/internal/llm/llmtest"
 	"presto/internal/modes"
+	"presto/internal/pgtest"
 )
 
-// refuseWrites makes the real SQLite file under the running server refuse every write to table,
-// as a full disk or a failing volume would, and returns the way back. Triggers are the database's
-// own: the server's connections see them at their next statement.
-func refuseWrites(t *testing.T, dataDir, table string) (restore func()) {
-	t.Helper()
-	db, err := sql.Open("sqlite", filepath.Join(dataDir, "presto.db")+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	for _, op := range []string{"INSERT", "UPDATE"} {
-		if _, err := db.Exec(`CREATE TRIGGER refuse_` + strings.ToLower(op) + `_` + table + ` BEFORE ` + op + ` ON ` + table +
-			` BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
+// engine is a store under a running server that a test can break at the wire: the database itself
+// refuses writes to a table, as a full disk or a failing volume would, until restore.
+type engine struct {
+	env          map[string]string // what points the server at it
+	refuseWrites func(t *testing.T, table string) (restore func())
+}
+
+// sqliteEngine refuses writes with triggers in the server's own SQLite file; the server's
+// connections see them at their next statement.
+func sqliteEngine(t *testing.T) engine {
+	dataDir := t.TempDir()
+	return engine{env: map[string]string{"PRESTO_DATA_DIR": dataDir}, refuseWrites: func(t *testing.T, table string) func() {
+		t.Helper()
+		db, err := sql.Open("sqlite", filepath.Join(dataDir, "presto.db")+"?_pragma=busy_timeout(5000)")
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	return func() {
-		t.Helper()
-		for _, op := range []string{"insert", "update"} {
-			if _, err := db.Exec(`DROP TRIGGER refuse_` + op + `_` + table); err != nil {
+		t.Cleanup(func() { db.Close() })
+		for _, op := range []string{"INSERT", "UPDATE"} {
+			if _, err := db.Exec(`CREATE TRIGGER refuse_` + strings.ToLower(op) + `_` + table + ` BEFORE ` + op + ` ON ` + table +
+				` BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
 				t.Fatal(err)
 			}
 		}
-	}
+		return func() {
+			t.Helper()
+			for _, op := range []string{"insert", "update"} {
+				if _, err := db.Exec(`DROP TRIGGER refuse_` + op + `_` + table); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}}
+}
+
+// postgresEngine refuses writes with a trigger in the test's own schema, after killing the
+// server's connections (pg_terminate_backend), so that it reconnects to a database that refuses.
+func postgresEngine(t *testing.T) engine {
+	// A name of its own, so that only this server's connections are killed, never those of tests
+	// running beside it on the same database.
+	name := "presto-durability-" + randomSuffix()
+	url := pgtest.FreshSchema(t) + "&application_name=" + name
+	return engine{env: map[string]string{"PRESTO_DATABASE_URL": url}, refuseWrites: func(t *testing.T, table string) func() {
+		t.Helper()
+		admin, err := pgx.Connect(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Close(context.Background()) })
+		exec := func(q string) {
+			t.Helper()
+			if _, err := admin.Exec(t.Context(), q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		exec(`CREATE OR REPLACE FUNCTION refuse_write() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`)
+		exec(`CREATE TRIGGER refuse_write_` + table + ` BEFORE INSERT OR UPDATE ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION refuse_write()`)
+		exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '` + name + `' AND pid <> pg_backend_pid()`)
+		return func() {
+			t.Helper()
+			exec(`DROP TRIGGER refuse_write_` + table + ` ON ` + table)
+		}
+	}}
+}
+
+// onEachEngine runs f on SQLite, and on PostgreSQL when the test database is there.
+func onEachEngine(t *testing.T, f func(t *testing.T, e engine)) {
+	t.Run("sqlite", func(t *testing.T) { f(t, sqliteEngine(t)) })
+	t.Run("postgres", func(t *testing.T) { f(t, postgresEngine(t)) })
 }
 
 type stateView struct {
@@ -62,14 +110,16 @@ func (s stateView) lines() []string {
 }
 
 func TestAStoreWriteFailureIsNotAcknowledged(t *testing.T) {
-	dataDir := t.TempDir()
-	env := map[string]string{"PRESTO_DATA_DIR": dataDir}
-	a, fake := startWithFakeAzureEnv(t, env)
+	onEachEngine(t, storeWriteFailureIsNotAcknowledged)
+}
+
+func storeWriteFailureIsNotAcknowledged(t *testing.T, e engine) {
+	a, fake := startWithFakeAzureEnv(t, e.env)
 	fake.Enqueue(llmtest.Text("First answer.", 2))
 	conn, _ := dial(t, a, "?session=durable-session-1")
 	chatTurn(t, conn, "first question")
 
-	restore := refuseWrites(t, dataDir, "sessions")
+	restore := e.refuseWrites(t, "sessions")
 	fake.Enqueue(llmtest.Text("Second answer.", 2))
 	l := chatTurn(t, conn, "second question")
 	msg, retryable := chatError(t, l)
@@ -92,7 +142,7 @@ func TestAStoreWriteFailureIsNotAcknowledged(t *testing.T) {
 	if err := a.stop(); err != nil {
 		t.Fatal(err)
 	}
-	b := startApp(t, map[string]string{"PRESTO_DATA_DIR": dataDir})
+	b := startApp(t, e.env)
 	var st stateView
 	getJSON(t, b.url+"/api/state?session=durable-session-1", &st)
 	want := []string{"user: first question", "assistant: First answer."}
@@ -151,18 +201,23 @@ func waitReady(t *testing.T, a *app, want int) string {
 	}
 }
 
-func TestReadyzFailsWhenTheStoreCannotWriteOrTheFileIsGone(t *testing.T) {
+func TestReadyzFailsWhenTheStoreCannotWrite(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, e engine) {
+		a := startApp(t, e.env)
+		waitReady(t, a, http.StatusOK)
+		restore := e.refuseWrites(t, "tab_content")
+		if body := waitReady(t, a, http.StatusServiceUnavailable); !strings.Contains(body, "store cannot read and write") {
+			t.Fatalf("503 body %s, want the reason", body)
+		}
+		restore()
+		waitReady(t, a, http.StatusOK)
+	})
+}
+
+func TestReadyzFailsWhenTheDatabaseFileIsRemoved(t *testing.T) {
 	dataDir := t.TempDir()
 	a := startApp(t, map[string]string{"PRESTO_DATA_DIR": dataDir})
 	waitReady(t, a, http.StatusOK)
-
-	restore := refuseWrites(t, dataDir, "tab_content")
-	if body := waitReady(t, a, http.StatusServiceUnavailable); !strings.Contains(body, "store cannot read and write") {
-		t.Fatalf("503 body %s, want the reason", body)
-	}
-	restore()
-	waitReady(t, a, http.StatusOK)
-
 	// Removed under the running server, the file takes every later write with it at the next start.
 	if err := os.Remove(filepath.Join(dataDir, "presto.db")); err != nil {
 		t.Fatal(err)
