@@ -160,7 +160,15 @@ export class App {
     const mode = s.mode;
     if (!mode || mode.id === this.appliedMode) return;
     this.appliedMode = mode.id;
-    applyTheme(document.documentElement, mode.theme);
+    const root = document.documentElement;
+    applyTheme(root, mode.theme);
+    if (!root.classList.contains("theme-animated")) {
+      // The first theme is painted as it is: animating it from the defaults would recalculate every
+      // style for 0.6 s of the page's first second. Computing it now, before the transition is
+      // declared, keeps it from starting; later switches fade.
+      getComputedStyle(root).getPropertyValue("--color-primary");
+      root.classList.add("theme-animated");
+    }
     document.title = mode.id === modes.homeId ? "Presto-Change-O" : `${mode.company_name} · Presto-Change-O`;
   }
 }
