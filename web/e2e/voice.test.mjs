@@ -493,7 +493,7 @@ describe("voice with the offline assistant", { skip }, () => {
     await ui.screenshot(page, join(shots, "voice-offline.png"));
     const answers = page.locator('[data-testid="chat-message"][data-role="assistant"]:not([data-streaming])');
     const before = await answers.count();
-    await ui.say(page, "what can you show me?");
+    await ui.say(page, "hello");
     await page.waitForFunction(
       (n) => document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"]:not([data-streaming])').length > n,
       before,
