@@ -275,8 +275,10 @@ func TestVoiceBargeInAfterAllTheAudioCame(t *testing.T) {
 	readStatus(t, mic)
 	up := waitConn(t, rt, 0)
 
-	answer := func() string { // speaks, and reads until the answer's audio is all relayed
-		speak(t, mic, 300)
+	// utter speaks ms (then the silence that ends the utterance) and reads until the answer's
+	// audio has all been relayed, so each step starts with no response in flight.
+	utter := func(ms int) string {
+		speak(t, mic, ms)
 		for {
 			if m := readMsg(t, mic); m.Type == "audio_done" {
 				var p struct {
@@ -287,27 +289,25 @@ func TestVoiceBargeInAfterAllTheAudioCame(t *testing.T) {
 			}
 		}
 	}
+	// bargeIn starts talking and answers the speech_started with what was played of item.
 	bargeIn := func(item string, played int) {
 		send(t, mic, "audio", map[string]string{"data": realtimetest.Speech(100)})
 		for m := readMsg(t, mic); m.Type != "speech_started"; m = readMsg(t, mic) {
 		}
 		send(t, mic, "played", map[string]any{"item_id": item, "ms": played})
-		send(t, mic, "ping", map[string]any{})
-		for m := readMsg(t, mic); m.Type != "pong"; m = readMsg(t, mic) {
-		}
-		speak(t, mic, 0) // the rest of the utterance's silence
 	}
 
-	first := answer()
+	first := utter(300)
 	bargeIn(first, 1000)
 	waitFor(t, "the truncate", func() bool { return len(up.Truncations()) == 1 })
 	if tr := up.Truncations()[0]; tr.ItemID != first || tr.AudioEndMs != 1000 || !tr.Accepted {
 		t.Fatalf("truncation %+v, want %s at 1000 ms, accepted", tr, first)
 	}
 
-	second := answer()
+	second := utter(0) // the barge-in's own answer
 	send(t, mic, "played", map[string]any{"item_id": second, "ms": 3000}) // it played to its end
 	bargeIn(second, 3000)
+	utter(0) // its answer: the played message before it has been handled
 	if n := len(up.Truncations()); n != 1 {
 		t.Fatalf("%d truncations after an answer played to its end, want still 1: %+v", n, up.Truncations())
 	}
