@@ -119,7 +119,7 @@ func (s *Session) cachedTab(ctx context.Context, mode modes.Mode, tab modes.Tab)
 	case errors.Is(err, store.ErrNotFound):
 		return nil, false, nil
 	case err != nil:
-		return nil, false, fmt.Errorf("read tab content: %w", err)
+		return nil, false, fmt.Errorf("read tab content of %s: %w", tab.ID, err)
 	}
 	var cached []ToolResult
 	if err := json.Unmarshal(raw, &cached); err != nil {

@@ -40,7 +40,8 @@ type Store interface {
 	// ListModes returns every stored mode, oldest first. A corrupt row is skipped with a warning.
 	ListModes(ctx context.Context) ([]modes.Mode, error)
 
-	// GetTabContent returns the cached tab content for (modeID, tabID).
+	// GetTabContent returns the cached tab content for (modeID, tabID). A tab id may hold a
+	// session id (chat keeps each session's tabs apart), so errors name the mode only.
 	GetTabContent(ctx context.Context, modeID, tabID string) (json.RawMessage, error)
 	SaveTabContent(ctx context.Context, modeID, tabID string, content json.RawMessage) error
 

@@ -25,14 +25,14 @@ func (s *Store) GetSession(ctx context.Context, id string) (store.Session, error
 		).Scan(&sess.ModeID, &sess.Voice, &history, &sess.Turn, &sess.UpdatedAt)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return store.Session{}, fmt.Errorf("get session %q: %w", id, store.ErrNotFound)
+		return store.Session{}, fmt.Errorf("get session %s: %w", store.SessionLogID(id), store.ErrNotFound)
 	}
 	if err != nil {
-		return store.Session{}, fmt.Errorf("get session %q: %w", id, err)
+		return store.Session{}, fmt.Errorf("get session %s: %w", store.SessionLogID(id), err)
 	}
 	if err := json.Unmarshal(history, &sess.History); err != nil {
-		s.logger.Warn("skipping corrupt session row", "engine", "postgres", "session", id, "err", err)
-		return store.Session{}, fmt.Errorf("get session %q: corrupt row: %w", id, store.ErrNotFound)
+		s.logger.Warn("skipping corrupt session row", "engine", "postgres", "session", store.SessionLogID(id), "err", err)
+		return store.Session{}, fmt.Errorf("get session %s: corrupt row: %w", store.SessionLogID(id), store.ErrNotFound)
 	}
 	sess.UpdatedAt = sess.UpdatedAt.UTC()
 	return sess, nil
@@ -45,7 +45,7 @@ func (s *Store) SaveSession(ctx context.Context, sess store.Session) error {
 	}
 	history, err := json.Marshal(sess.History)
 	if err != nil {
-		return fmt.Errorf("save session %q: encode history: %w", sess.ID, err)
+		return fmt.Errorf("save session %s: encode history: %w", store.SessionLogID(sess.ID), err)
 	}
 	err = s.inWrite(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `
@@ -57,7 +57,7 @@ func (s *Store) SaveSession(ctx context.Context, sess store.Session) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("save session %q: %w", sess.ID, err)
+		return fmt.Errorf("save session %s: %w", store.SessionLogID(sess.ID), err)
 	}
 	return nil
 }

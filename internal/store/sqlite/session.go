@@ -26,14 +26,14 @@ func (s *Store) GetSession(ctx context.Context, id string) (store.Session, error
 		).Scan(&sess.ModeID, &sess.Voice, &history, &sess.Turn, &updated)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.Session{}, fmt.Errorf("get session %q: %w", id, store.ErrNotFound)
+		return store.Session{}, fmt.Errorf("get session %s: %w", store.SessionLogID(id), store.ErrNotFound)
 	}
 	if err != nil {
-		return store.Session{}, fmt.Errorf("get session %q: %w", id, err)
+		return store.Session{}, fmt.Errorf("get session %s: %w", store.SessionLogID(id), err)
 	}
 	if err := json.Unmarshal(history, &sess.History); err != nil {
-		s.logger.Warn("skipping corrupt session row", "engine", "sqlite", "session", id, "err", err)
-		return store.Session{}, fmt.Errorf("get session %q: corrupt row: %w", id, store.ErrNotFound)
+		s.logger.Warn("skipping corrupt session row", "engine", "sqlite", "session", store.SessionLogID(id), "err", err)
+		return store.Session{}, fmt.Errorf("get session %s: corrupt row: %w", store.SessionLogID(id), store.ErrNotFound)
 	}
 	sess.UpdatedAt = time.UnixMicro(updated).UTC()
 	return sess, nil
@@ -46,7 +46,7 @@ func (s *Store) SaveSession(ctx context.Context, sess store.Session) error {
 	}
 	history, err := json.Marshal(sess.History)
 	if err != nil {
-		return fmt.Errorf("save session %q: encode history: %w", sess.ID, err)
+		return fmt.Errorf("save session %s: encode history: %w", store.SessionLogID(sess.ID), err)
 	}
 	err = s.inWrite(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
@@ -58,7 +58,7 @@ func (s *Store) SaveSession(ctx context.Context, sess store.Session) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("save session %q: %w", sess.ID, err)
+		return fmt.Errorf("save session %s: %w", store.SessionLogID(sess.ID), err)
 	}
 	return nil
 }

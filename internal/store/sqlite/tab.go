@@ -20,10 +20,10 @@ func (s *Store) GetTabContent(ctx context.Context, modeID, tabID string) (json.R
 		).Scan(&content)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("get tab content %s/%s: %w", modeID, tabID, store.ErrNotFound)
+		return nil, fmt.Errorf("get tab content of mode %s: %w", modeID, store.ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("get tab content %s/%s: %w", modeID, tabID, err)
+		return nil, fmt.Errorf("get tab content of mode %s: %w", modeID, err)
 	}
 	return content, nil
 }
@@ -42,7 +42,7 @@ func (s *Store) SaveTabContent(ctx context.Context, modeID, tabID string, conten
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("save tab content %s/%s: %w", modeID, tabID, err)
+		return fmt.Errorf("save tab content of mode %s: %w", modeID, err)
 	}
 	return nil
 }
