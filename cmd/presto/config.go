@@ -24,6 +24,7 @@ import (
 type Config struct {
 	Addr           string
 	AllowedOrigins []string
+	AllowedHosts   []string       // PRESTO_ALLOWED_HOSTS, and PRESTO_ADDR's host when it is a name
 	TrustedProxies []netip.Prefix // PRESTO_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client
 	LLM            string         // azure, openai or offline
 	DataDir        string
@@ -51,6 +52,9 @@ type Config struct {
 	VoiceTranscribeModel string  // PRESTO_VOICE_TRANSCRIBE_MODEL
 	VoiceMaxMinutes      int     // PRESTO_VOICE_MAX_MINUTES: per session per day
 	MaxVoiceSessions     int     // PRESTO_MAX_VOICE_SESSIONS: at once in the process
+
+	MaxSocketsPerAddress int // PRESTO_MAX_SOCKETS_PER_ADDRESS: /ws and /voice sockets open from one client address
+	MaxSockets           int // PRESTO_MAX_SOCKETS: sockets open in the process
 
 	// Limits that keep a public demo from burning its owner's budget.
 	MaxTextChars       int           // PRESTO_MAX_TEXT_CHARS
@@ -111,9 +115,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		ResponseCacheTTL:        5 * time.Minute,
 		ResponseCacheItems:      2000,
 	}
-	c.AllowedOrigins = []string{"http://localhost:5173"}
 	for _, o := range strings.Split(env.get("PRESTO_ALLOWED_ORIGINS"), ",") {
-		if o = strings.TrimSpace(o); o == "" {
+		if o = strings.ToLower(strings.TrimSpace(o)); o == "" {
 			continue
 		}
 		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
@@ -121,6 +124,16 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 			continue
 		}
 		c.AllowedOrigins = append(c.AllowedOrigins, o)
+	}
+	for _, h := range strings.Split(env.get("PRESTO_ALLOWED_HOSTS"), ",") {
+		if h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), "."); h == "" {
+			continue
+		}
+		if !validHostName(strings.TrimPrefix(h, "*.")) {
+			bad("PRESTO_ALLOWED_HOSTS", "%q is not a host name like demo.example.com or *.example.com (no scheme, port or path)", h)
+			continue
+		}
+		c.AllowedHosts = append(c.AllowedHosts, h)
 	}
 	if c.TrustedProxies, err = clientaddr.ParsePrefixes(env.get("PRESTO_TRUSTED_PROXIES")); err != nil {
 		bad("PRESTO_TRUSTED_PROXIES", "%v", err)
@@ -156,6 +169,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	c.VoiceTranscribeModel = or(env.get("PRESTO_VOICE_TRANSCRIBE_MODEL"), "whisper-1")
 	c.VoiceMaxMinutes = intVar(env, "PRESTO_VOICE_MAX_MINUTES", 30, bad)
 	c.MaxVoiceSessions = intVar(env, "PRESTO_MAX_VOICE_SESSIONS", 50, bad)
+	c.MaxSocketsPerAddress = intVar(env, "PRESTO_MAX_SOCKETS_PER_ADDRESS", 200, bad)
+	c.MaxSockets = intVar(env, "PRESTO_MAX_SOCKETS", 20000, bad)
 	if err := c.LogLevel.UnmarshalText([]byte(or(env.get("LOG_LEVEL"), "info"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error, got %q", env.get("LOG_LEVEL"))
 	}
@@ -202,13 +217,53 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	default:
 		bad("AZURE_AUTH", "must be cli, browser, device-code, managed-identity, environment or default, got %q", c.AzureAuth)
 	}
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+	if host, _, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("PRESTO_ADDR", "%q is not host:port (e.g. 127.0.0.1:8000): %v", c.Addr, err)
+	} else {
+		if _, err := netip.ParseAddr(host); err != nil && validHostName(strings.ToLower(host)) {
+			c.AllowedHosts = append(c.AllowedHosts, strings.ToLower(host)) // the name it listens on is its own
+		}
+		// The Vite dev server proxies to a server on this machine; a deployment reachable from
+		// elsewhere must not trust a page on whatever a visitor's own localhost:5173 serves.
+		if loopbackHost(host) {
+			c.AllowedOrigins = append([]string{viteDevOrigin}, c.AllowedOrigins...)
+		}
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		bad("PRESTO_DATABASE_URL", "must start with postgres:// or postgresql://")
 	}
 	return c, errors.Join(problems...)
+}
+
+// viteDevOrigin is the Vite dev server's page (npm run dev in web/), allowed while the server
+// listens on loopback only.
+const viteDevOrigin = "http://localhost:5173"
+
+// loopbackHost says whether PRESTO_ADDR's host listens on this machine only.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
+}
+
+// validHostName accepts a DNS name: dot-separated labels of letters, digits and dashes.
+func validHostName(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, c := range label {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func intVar(env envLookup, name string, def int, bad func(string, string, ...any)) int {

@@ -15,7 +15,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8000" || c.LLM != "offline" || c.DataDir != "./data" || c.AzureModelDeployment != "model-router" ||
-		c.AzureTenantID != "organizations" || c.MaxTextChars != 4000 || len(c.AllowedOrigins) != 1 || c.AllowedOrigins[0] != "http://localhost:5173" || len(c.TrustedProxies) != 0 {
+		c.AzureTenantID != "organizations" || c.MaxTextChars != 4000 || len(c.AllowedOrigins) != 1 || c.AllowedOrigins[0] != "http://localhost:5173" || len(c.TrustedProxies) != 0 ||
+		len(c.AllowedHosts) != 0 || c.MaxSocketsPerAddress != 200 || c.MaxSockets != 20000 {
 		t.Fatalf("defaults: %+v", c)
 	}
 	if c.TurnTimeout != 90*time.Second || c.FirstTokenTimeout != 20*time.Second || c.BreakerFailures != 5 ||
@@ -33,6 +34,10 @@ func TestLoadConfigReadsEnvAndFlags(t *testing.T) {
 		"PRESTO_TURN_TIMEOUT":    "30s",
 		"PRESTO_ADDR":            "0.0.0.0:9000",
 		"PRESTO_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7",
+		"PRESTO_ALLOWED_HOSTS":   "Demo.Example.com, *.example.org.",
+
+		"PRESTO_MAX_SOCKETS_PER_ADDRESS": "7",
+		"PRESTO_MAX_SOCKETS":             "70",
 
 		"PRESTO_FIRST_TOKEN_TIMEOUT": "5s",
 		"PRESTO_BREAKER_FAILURES":    "3",
@@ -44,7 +49,8 @@ func TestLoadConfigReadsEnvAndFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.LLM != "azure" || c.AzureModelDeployment != "gpt-5-mini" || len(c.AllowedOrigins) != 3 || c.TurnTimeout != 30*time.Second || c.Addr != "127.0.0.1:7000" ||
-		fmt.Sprint(c.TrustedProxies) != "[10.0.0.0/8 192.168.1.7/32]" {
+		fmt.Sprint(c.TrustedProxies) != "[10.0.0.0/8 192.168.1.7/32]" || fmt.Sprint(c.AllowedHosts) != "[demo.example.com *.example.org]" ||
+		c.MaxSocketsPerAddress != 7 || c.MaxSockets != 70 {
 		t.Fatalf("got %+v", c)
 	}
 	if c.FirstTokenTimeout != 5*time.Second || c.BreakerFailures != 3 || c.BreakerCooldown != 10*time.Second || c.ShutdownGrace != 40*time.Second {
@@ -65,6 +71,10 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"PRESTO_ADDR": "8000"}, "PRESTO_ADDR"},
 		{map[string]string{"PRESTO_ALLOWED_ORIGINS": "not a url"}, "PRESTO_ALLOWED_ORIGINS"},
 		{map[string]string{"PRESTO_TRUSTED_PROXIES": "10.0.0.0/33"}, "PRESTO_TRUSTED_PROXIES"},
+		{map[string]string{"PRESTO_ALLOWED_HOSTS": "https://demo.example.com"}, "PRESTO_ALLOWED_HOSTS"},
+		{map[string]string{"PRESTO_ALLOWED_HOSTS": "demo.example.com:443"}, "PRESTO_ALLOWED_HOSTS"},
+		{map[string]string{"PRESTO_MAX_SOCKETS_PER_ADDRESS": "0"}, "PRESTO_MAX_SOCKETS_PER_ADDRESS"},
+		{map[string]string{"PRESTO_MAX_SOCKETS": "lots"}, "PRESTO_MAX_SOCKETS"},
 		{map[string]string{"PRESTO_MAX_TEXT_CHARS": "many"}, "PRESTO_MAX_TEXT_CHARS"},
 		{map[string]string{"PRESTO_TURN_TIMEOUT": "-3s"}, "PRESTO_TURN_TIMEOUT"},
 		{map[string]string{"PRESTO_FIRST_TOKEN_TIMEOUT": "soon"}, "PRESTO_FIRST_TOKEN_TIMEOUT"},
@@ -82,6 +92,59 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 				t.Fatalf("error %v, want one naming %s", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestViteOriginAndListenNameFollowTheAddress: the Vite dev origin is trusted only while the
+// server listens on loopback, unless listed; a listen address given as a name is an allowed host.
+func TestViteOriginAndListenNameFollowTheAddress(t *testing.T) {
+	tests := []struct {
+		addr, origins string
+		wantOrigins   string
+		wantHosts     string
+	}{
+		{"127.0.0.1:8000", "", "[http://localhost:5173]", "[]"},
+		{"[::1]:8000", "", "[http://localhost:5173]", "[]"},
+		{"localhost:8000", "", "[http://localhost:5173]", "[localhost]"},
+		{"0.0.0.0:8000", "", "[]", "[]"},
+		{":8000", "", "[]", "[]"},
+		{"192.168.1.5:8000", "https://a.example.com", "[https://a.example.com]", "[]"},
+		{"demo.internal:8000", "", "[]", "[demo.internal]"},
+		{"0.0.0.0:8000", "http://localhost:5173", "[http://localhost:5173]", "[]"},
+	}
+	for _, tt := range tests {
+		env := map[string]string{"PRESTO_ADDR": tt.addr, "PRESTO_ALLOWED_ORIGINS": tt.origins}
+		c, err := loadConfig(nil, func(k string) string { return env[k] }, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(c.AllowedOrigins); got != tt.wantOrigins {
+			t.Errorf("PRESTO_ADDR=%s PRESTO_ALLOWED_ORIGINS=%q: origins %s, want %s", tt.addr, tt.origins, got, tt.wantOrigins)
+		}
+		if got := fmt.Sprint(c.AllowedHosts); got != tt.wantHosts {
+			t.Errorf("PRESTO_ADDR=%s: hosts %s, want %s", tt.addr, got, tt.wantHosts)
+		}
+	}
+}
+
+// TestConnectionCapsFitTheFileHandles: the socket cap is lowered to what the file handles allow,
+// with room left for plain requests and for the process's own files.
+func TestConnectionCapsFitTheFileHandles(t *testing.T) {
+	tests := []struct {
+		maxSockets, perAddress int
+		handles                uint64
+		want                   connCaps
+	}{
+		{20000, 200, 1 << 20, connCaps{sockets: 20000, conns: 21024, connsPerPeer: 264, fileHandles: 1 << 20}},
+		{20000, 200, 0, connCaps{sockets: 20000, conns: 21024, connsPerPeer: 264}},
+		{20000, 200, 20000, connCaps{sockets: 17952, conns: 18976, connsPerPeer: 264, fileHandles: 20000}},
+		{20000, 200, 1024, connCaps{sockets: 576, conns: 768, connsPerPeer: 264, fileHandles: 1024}},
+		{100, 200, 256, connCaps{sockets: 100, conns: 192, connsPerPeer: 192, fileHandles: 256}},
+	}
+	for _, tt := range tests {
+		if got := connectionCaps(tt.maxSockets, tt.perAddress, tt.handles); got != tt.want {
+			t.Errorf("connectionCaps(%d, %d, %d) = %+v, want %+v", tt.maxSockets, tt.perAddress, tt.handles, got, tt.want)
+		}
 	}
 }
 

@@ -25,6 +25,12 @@ type app struct {
 // /healthz.
 func startApp(t testing.TB, env map[string]string) *app {
 	t.Helper()
+	return startAppLogging(t, env, testWriter{t})
+}
+
+// startAppLogging is startApp with the server's log written to stderr.
+func startAppLogging(t testing.TB, env map[string]string, stderr io.Writer) *app {
+	t.Helper()
 	base := map[string]string{"PRESTO_ADDR": "127.0.0.1:0", "PRESTO_DATA_DIR": t.TempDir(), "LOG_LEVEL": "warn"}
 	for k, v := range env {
 		base[k] = v
@@ -34,7 +40,7 @@ func startApp(t testing.TB, env map[string]string) *app {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, nil, getenv, pw, testWriter{t})
+		err := run(ctx, nil, getenv, pw, stderr)
 		pw.Close()
 		done <- err
 	}()

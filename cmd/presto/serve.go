@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -20,6 +22,7 @@ import (
 
 	"presto/internal/azauth"
 	"presto/internal/chat"
+	"presto/internal/connlimit"
 	"presto/internal/llm"
 	"presto/internal/llm/offline"
 	"presto/internal/llm/openaillm"
@@ -99,6 +102,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	caps := connectionCaps(cfg.MaxSockets, cfg.MaxSocketsPerAddress, fileHandleLimit())
+	if caps.sockets < cfg.MaxSockets {
+		logger.Warn("PRESTO_MAX_SOCKETS does not fit in the file handles this process may open (ulimit -n); sockets capped lower",
+			"PRESTO_MAX_SOCKETS", cfg.MaxSockets, "file_handles", caps.fileHandles, "sockets", caps.sockets, "connections", caps.conns)
+	}
 	app := server.New(server.Deps{
 		Logger:         logger,
 		Chat:           chats,
@@ -107,6 +115,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Web:            web.Dist(),
 		ImagesDir:      filepath.Join(cfg.DataDir, "images"),
 		AllowedOrigins: cfg.AllowedOrigins,
+		AllowedHosts:   cfg.AllowedHosts,
 		AccessToken:    cfg.AccessToken,
 		TrustedProxies: cfg.TrustedProxies,
 		Voices:         voices,
@@ -120,16 +129,34 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			Metrics: m,
 			Logger:  logger,
 		},
+		MaxSocketsPerAddress: cfg.MaxSocketsPerAddress,
+		MaxSockets:           caps.sockets,
 	})
-	ln, err := net.Listen("tcp", cfg.Addr)
+	tcp, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("PRESTO_ADDR: listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	ln := connlimit.New(tcp, connlimit.Limits{Total: caps.conns, PerPeer: caps.connsPerPeer,
+		Shared: func(a netip.Addr) bool {
+			return slices.ContainsFunc(cfg.TrustedProxies, func(p netip.Prefix) bool { return p.Contains(a) })
+		},
+		Refused: m.ConnectionRefused})
+	srv := &http.Server{
+		Handler: app,
+		// A client gets 10 s for its headers and 30 s for the whole request (a body trickled in
+		// slowly is cut), and a keep-alive connection is closed after 2 minutes without a request.
+		// Upgraded sockets are hijacked, which clears these deadlines: they live on their pings.
+		// No WriteTimeout: POST /api/tab-content waits for the LLM up to PRESTO_TURN_TIMEOUT.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("listening", "addr", ln.Addr().String(), "llm", provider.Name(), "store", storeKind(cfg))
-	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && cfg.AccessToken == "" && provider.Name() != "offline" {
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() && cfg.AccessToken == "" && provider.Name() != "offline" {
 		logger.Warn("listening beyond this machine without PRESTO_ACCESS_TOKEN: anyone who can reach it can spend your LLM budget")
 	}
 	fmt.Fprintf(stdout, "Presto-Change-O is listening on http://%s (assistant: %s)\n", ln.Addr(), provider.Name())
@@ -159,6 +186,40 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	return nil
+}
+
+// connCaps are the socket and TCP connection caps that fit the process's file handles.
+type connCaps struct {
+	sockets      int    // /ws and /voice sockets in the process
+	conns        int    // TCP connections in the process: the sockets and plain requests
+	connsPerPeer int    // TCP connections from one peer that is not a trusted proxy
+	fileHandles  uint64 // the process's limit, 0 when unknown
+}
+
+const (
+	// plainConns is the TCP connections beyond the sockets kept for plain requests (pages, the
+	// API, probes), in all and from one peer: a full house of sockets still leaves /healthz room.
+	plainConns        = 1024
+	plainConnsPerPeer = 64
+	// handleReserve is the file handles kept for everything that is not a client: the store,
+	// LLM and realtime upstream connections, the log.
+	handleReserve = 1024
+)
+
+// connectionCaps lowers maxSockets when the process may not open that many files: a socket is a
+// file handle, and a process out of them cannot accept even the health probe. Sockets are then
+// refused with 503 while handles are left, and connections past the cap are closed at accept.
+func connectionCaps(maxSockets, perAddress int, fileHandles uint64) connCaps {
+	c := connCaps{sockets: maxSockets, conns: maxSockets + plainConns, fileHandles: fileHandles}
+	if fileHandles > 0 {
+		reserve := min(handleReserve, int(fileHandles/4))
+		if usable := int(min(fileHandles, 1<<30)) - reserve; usable < c.conns {
+			c.conns = usable
+			c.sockets = min(maxSockets, usable-min(plainConns, usable/4))
+		}
+	}
+	c.connsPerPeer = min(perAddress+plainConnsPerPeer, c.conns)
+	return c
 }
 
 func storeKind(cfg Config) string {

@@ -22,6 +22,7 @@ type Metrics struct {
 	errors     *prometheus.CounterVec
 	sockets    prometheus.Gauge
 	slowDrops  prometheus.Counter
+	refused    *prometheus.CounterVec
 
 	breakerState    prometheus.Gauge
 	breakerOpens    prometheus.Counter
@@ -71,6 +72,10 @@ func New(provider string, liveSessions func() int) *Metrics {
 		breakerRejected: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "presto_llm_breaker_rejected_total", Help: "LLM calls failed at once because the circuit breaker was open.", ConstLabels: labels,
 		}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "presto_connections_refused_total",
+			Help: "Connections refused to stay within the caps: socket upgrades answered 503 (socket_address, socket_total) and TCP connections closed at accept (tcp_peer, tcp_total).",
+		}, []string{"reason"}),
 		voiceOpen: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "presto_voice_sessions_open", Help: "Upstream realtime sessions being relayed (or reconnecting).",
 		}),
@@ -89,7 +94,7 @@ func New(provider string, liveSessions func() int) *Metrics {
 			Name: "presto_voice_seconds_total", Help: "Realtime session time relayed (the costly part of voice).", ConstLabels: labels,
 		}),
 	}
-	reg.MustRegister(m.firstToken, m.turn, m.tokens, m.errors, m.sockets, m.slowDrops,
+	reg.MustRegister(m.firstToken, m.turn, m.tokens, m.errors, m.sockets, m.slowDrops, m.refused,
 		m.breakerState, m.breakerOpens, m.breakerRejected,
 		m.voiceOpen, m.voiceConnects, m.voiceFirstAudio, m.voiceTruncates, m.voiceSeconds,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -170,6 +175,22 @@ func (m *Metrics) SocketOpened() {
 func (m *Metrics) SocketTooSlow() {
 	if m != nil {
 		m.slowDrops.Inc()
+	}
+}
+
+// SocketRefused counts a socket refused before the upgrade: reason "address" (the client address
+// has its most), "total" (the process has).
+func (m *Metrics) SocketRefused(reason string) {
+	if m != nil {
+		m.refused.WithLabelValues("socket_" + reason).Inc()
+	}
+}
+
+// ConnectionRefused counts a TCP connection closed as soon as it was accepted: reason "peer" (the
+// peer address has its most), "total" (the process has).
+func (m *Metrics) ConnectionRefused(reason string) {
+	if m != nil {
+		m.refused.WithLabelValues("tcp_" + reason).Inc()
 	}
 }
 

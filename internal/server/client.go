@@ -14,6 +14,7 @@ import (
 	"presto/internal/chat"
 	"presto/internal/metrics"
 	"presto/internal/protocol"
+	"presto/internal/store"
 	"presto/internal/voice"
 )
 
@@ -34,6 +35,12 @@ type client struct {
 	pinger  *time.Timer
 	writer  sync.WaitGroup // the writer goroutine, while it runs
 
+	// Read by the reader goroutine only.
+	rate      messageRate
+	inbox     tokenBucket // the messages this socket may send
+	strikes   tokenBucket // the messages it may send past inbox before it is closed
+	throttled bool        // an error told it to slow down since the last message taken
+
 	mu      sync.Mutex
 	queue   [][]byte        // messages waiting for the writer
 	queued  int             // the bytes queued or being written, at most limit
@@ -44,8 +51,9 @@ type client struct {
 	flushed []chan struct{} // closed when the writer next finds the queue empty
 }
 
-func newClient(ctx context.Context, conn *websocket.Conn, sess *chat.Session, limit int, m *metrics.Metrics, logger *slog.Logger) *client {
-	c := &client{conn: conn, sess: sess, screen: newID()[:12], limit: limit, metrics: m, logger: logger}
+func newClient(ctx context.Context, conn *websocket.Conn, sess *chat.Session, limit int, rate messageRate, m *metrics.Metrics, logger *slog.Logger) *client {
+	c := &client{conn: conn, sess: sess, screen: newID()[:12], limit: limit, metrics: m, logger: logger, rate: rate,
+		inbox: newTokenBucket(rate.perSecond, rate.burst), strikes: newTokenBucket(strikesPerSecond, strikesBurst)}
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	c.pinger = time.AfterFunc(pingEvery, c.pingSoon)
 	return c
@@ -83,7 +91,8 @@ func (c *client) serve(closing context.Context) {
 }
 
 // read routes client messages until the socket ends. Bad messages get an error and the socket
-// stays up; only an oversized one closes it (the library answers 1009).
+// stays up; only an oversized one closes it (the library answers 1009), and a flood of them
+// (throttle).
 func (c *client) read() {
 	for {
 		typ, data, err := c.conn.Read(c.ctx)
@@ -93,6 +102,13 @@ func (c *client) read() {
 			}
 			return
 		}
+		if !c.inbox.take(time.Now()) {
+			if !c.throttle() {
+				return
+			}
+			continue
+		}
+		c.throttled = false
 		if typ != websocket.MessageText {
 			c.sendError("binary messages are not supported; send JSON text")
 			continue
@@ -104,6 +120,24 @@ func (c *client) read() {
 		}
 		c.route(env)
 	}
+}
+
+// throttle drops a message sent past the socket's rate, every kind alike: answered or not, each
+// costs the server a decode and a write. The first one dropped gets an error; a socket that keeps
+// sending faster is closed with 1008. It reports whether the socket stays open.
+func (c *client) throttle() bool {
+	if !c.strikes.take(time.Now()) {
+		c.logger.Info("socket sends too many messages, closing", "session", store.SessionLogID(c.sess.ID()))
+		c.conn.Close(websocket.StatusPolicyViolation, "too many messages: more than "+strconv.Itoa(int(c.rate.perSecond))+" a second")
+		return false
+	}
+	if !c.throttled {
+		c.throttled = true
+		c.send(protocol.TypeError, 0, protocol.ErrorPayload{Retryable: true,
+			Error: "too many messages: at most " + strconv.Itoa(int(c.rate.perSecond)) + " a second (" + strconv.Itoa(int(c.rate.burst)) +
+				" at once); this one and the next ones are dropped until then"})
+	}
+	return true
 }
 
 func (c *client) route(env protocol.Envelope) {

@@ -22,7 +22,10 @@ func (s *Server) routes() http.Handler {
 
 	var h http.Handler = mux
 	h = s.requireToken(h)
+	h = s.guardWrites(h)
 	h = s.cors(h)
+	h = s.checkHost(h)
+	h = securityHeaders(h)
 	h = s.logRequests(h)
 	return recoverPanics(s.Logger, h)
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"sync"
 	"time"
 
@@ -28,11 +29,17 @@ type Deps struct {
 	Web            fs.FS          // the built front end (index.html at its root)
 	ImagesDir      string         // generated images, served at /images/
 	AllowedOrigins []string       // browser origins besides the server's own, e.g. http://localhost:5173
+	AllowedHosts   []string       // host names besides IP addresses and loopback names, e.g. demo.example.com
 	AccessToken    string         // when set, every request must present it
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For says who the client is (clientaddr.From)
 	Voices         []string       // the realtime voices a session may pick; the first is the default
 	Metrics        *metrics.Metrics
 	Voice          *voice.Service // the /voice relays' upstream, settings and budget
+
+	// Sockets (/ws and /voice) open at once from one client address and in the process; past
+	// either the upgrade is refused with 503.
+	MaxSocketsPerAddress int
+	MaxSockets           int
 }
 
 // Server is the app's http.Handler. Close sockets with CloseSockets before the process exits.
@@ -46,6 +53,8 @@ type Server struct {
 	closeAll   context.CancelCauseFunc
 	drained    bool // Drain saw every turn end: sockets write what they queued before 1001
 	sockets    sync.WaitGroup
+	open       int                // sockets open now
+	openFrom   map[netip.Addr]int // sockets open now per client address
 
 	ready struct { // the last readiness check, reused for readyFor
 		mu  sync.Mutex
@@ -56,7 +65,7 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(d Deps) *Server {
-	s := &Server{Deps: d}
+	s := &Server{Deps: d, openFrom: make(map[netip.Addr]int)}
 	s.closingCtx, s.closeAll = context.WithCancelCause(context.Background())
 	s.handler = s.routes()
 	return s
@@ -97,14 +106,36 @@ func (s *Server) CloseSockets() {
 	s.sockets.Wait()
 }
 
-// trackSocket counts a new socket for CloseSockets, or refuses it once shutdown has begun. The
+// admitSocket counts a new socket from addr for CloseSockets and the caps, or says why it is
+// refused: shutdown has begun, or addr or the process has as many sockets open as allowed. The
 // mutex orders every Add before the Wait.
-func (s *Server) trackSocket() bool {
+func (s *Server) admitSocket(addr netip.Addr) (refused string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return false
+	switch {
+	case s.closed:
+		return "shutting down"
+	case s.openFrom[addr] >= s.MaxSocketsPerAddress:
+		s.Metrics.SocketRefused("address")
+		return "too many sockets open from your address (" + strconv.Itoa(s.MaxSocketsPerAddress) +
+			", PRESTO_MAX_SOCKETS_PER_ADDRESS); close some tabs or try again later"
+	case s.open >= s.MaxSockets:
+		s.Metrics.SocketRefused("total")
+		return "the server has as many sockets open as it allows (PRESTO_MAX_SOCKETS); try again in a moment"
 	}
+	s.open++
+	s.openFrom[addr]++
 	s.sockets.Add(1)
-	return true
+	return ""
+}
+
+// releaseSocket is the end of a socket admitSocket counted.
+func (s *Server) releaseSocket(addr netip.Addr) {
+	s.mu.Lock()
+	s.open--
+	if s.openFrom[addr]--; s.openFrom[addr] == 0 {
+		delete(s.openFrom, addr) // the addresses with sockets now, not every address ever seen
+	}
+	s.mu.Unlock()
+	s.sockets.Done()
 }
