@@ -54,6 +54,7 @@ func benchFirstToken(b *testing.B, n int) {
 	a := startApp(b, map[string]string{
 		"AZURE_PROJECT_ENDPOINT": fake.URL, "AZURE_API_KEY": "k", "LOG_LEVEL": "error",
 		"PRESTO_MAX_CONCURRENT_LLM": "1000", "PRESTO_CHATS_PER_MINUTE": "1000000",
+		"PRESTO_MAX_SOCKETS_PER_ADDRESS": "100000", "PRESTO_SOCKET_MESSAGES_PER_SECOND": "1000000",
 	})
 	conns := make([]*websocket.Conn, n)
 	for i := range conns {

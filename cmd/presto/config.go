@@ -55,6 +55,7 @@ type Config struct {
 
 	MaxSocketsPerAddress int // PRESTO_MAX_SOCKETS_PER_ADDRESS: /ws and /voice sockets open from one client address
 	MaxSockets           int // PRESTO_MAX_SOCKETS: sockets open in the process
+	SocketMessageRate    int // PRESTO_SOCKET_MESSAGES_PER_SECOND: what one /ws socket may send
 
 	// Limits that keep a public demo from burning its owner's budget.
 	MaxTextChars       int           // PRESTO_MAX_TEXT_CHARS
@@ -171,6 +172,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	c.MaxVoiceSessions = intVar(env, "PRESTO_MAX_VOICE_SESSIONS", 50, bad)
 	c.MaxSocketsPerAddress = intVar(env, "PRESTO_MAX_SOCKETS_PER_ADDRESS", 200, bad)
 	c.MaxSockets = intVar(env, "PRESTO_MAX_SOCKETS", 20000, bad)
+	c.SocketMessageRate = intVar(env, "PRESTO_SOCKET_MESSAGES_PER_SECOND", 10, bad)
 	if err := c.LogLevel.UnmarshalText([]byte(or(env.get("LOG_LEVEL"), "info"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error, got %q", env.get("LOG_LEVEL"))
 	}

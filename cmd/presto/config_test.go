@@ -16,7 +16,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:8000" || c.LLM != "offline" || c.DataDir != "./data" || c.AzureModelDeployment != "model-router" ||
 		c.AzureTenantID != "organizations" || c.MaxTextChars != 4000 || len(c.AllowedOrigins) != 1 || c.AllowedOrigins[0] != "http://localhost:5173" || len(c.TrustedProxies) != 0 ||
-		len(c.AllowedHosts) != 0 || c.MaxSocketsPerAddress != 200 || c.MaxSockets != 20000 {
+		len(c.AllowedHosts) != 0 || c.MaxSocketsPerAddress != 200 || c.MaxSockets != 20000 || c.SocketMessageRate != 10 {
 		t.Fatalf("defaults: %+v", c)
 	}
 	if c.TurnTimeout != 90*time.Second || c.FirstTokenTimeout != 20*time.Second || c.BreakerFailures != 5 ||
@@ -39,6 +39,8 @@ func TestLoadConfigReadsEnvAndFlags(t *testing.T) {
 		"PRESTO_MAX_SOCKETS_PER_ADDRESS": "7",
 		"PRESTO_MAX_SOCKETS":             "70",
 
+		"PRESTO_SOCKET_MESSAGES_PER_SECOND": "3",
+
 		"PRESTO_FIRST_TOKEN_TIMEOUT": "5s",
 		"PRESTO_BREAKER_FAILURES":    "3",
 		"PRESTO_BREAKER_COOLDOWN":    "10s",
@@ -50,7 +52,7 @@ func TestLoadConfigReadsEnvAndFlags(t *testing.T) {
 	}
 	if c.LLM != "azure" || c.AzureModelDeployment != "gpt-5-mini" || len(c.AllowedOrigins) != 3 || c.TurnTimeout != 30*time.Second || c.Addr != "127.0.0.1:7000" ||
 		fmt.Sprint(c.TrustedProxies) != "[10.0.0.0/8 192.168.1.7/32]" || fmt.Sprint(c.AllowedHosts) != "[demo.example.com *.example.org]" ||
-		c.MaxSocketsPerAddress != 7 || c.MaxSockets != 70 {
+		c.MaxSocketsPerAddress != 7 || c.MaxSockets != 70 || c.SocketMessageRate != 3 {
 		t.Fatalf("got %+v", c)
 	}
 	if c.FirstTokenTimeout != 5*time.Second || c.BreakerFailures != 3 || c.BreakerCooldown != 10*time.Second || c.ShutdownGrace != 40*time.Second {
@@ -75,6 +77,7 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"PRESTO_ALLOWED_HOSTS": "demo.example.com:443"}, "PRESTO_ALLOWED_HOSTS"},
 		{map[string]string{"PRESTO_MAX_SOCKETS_PER_ADDRESS": "0"}, "PRESTO_MAX_SOCKETS_PER_ADDRESS"},
 		{map[string]string{"PRESTO_MAX_SOCKETS": "lots"}, "PRESTO_MAX_SOCKETS"},
+		{map[string]string{"PRESTO_SOCKET_MESSAGES_PER_SECOND": "-1"}, "PRESTO_SOCKET_MESSAGES_PER_SECOND"},
 		{map[string]string{"PRESTO_MAX_TEXT_CHARS": "many"}, "PRESTO_MAX_TEXT_CHARS"},
 		{map[string]string{"PRESTO_TURN_TIMEOUT": "-3s"}, "PRESTO_TURN_TIMEOUT"},
 		{map[string]string{"PRESTO_FIRST_TOKEN_TIMEOUT": "soon"}, "PRESTO_FIRST_TOKEN_TIMEOUT"},

@@ -27,7 +27,8 @@ func BenchmarkIdleSessions(b *testing.B) {
 	}
 	for b.Loop() {
 		cmd := exec.Command(bin)
-		cmd.Env = append(os.Environ(), "PRESTO_ADDR=127.0.0.1:0", "PRESTO_DATA_DIR="+b.TempDir(), "LOG_LEVEL=error", "PRESTO_LLM=offline")
+		cmd.Env = append(os.Environ(), "PRESTO_ADDR=127.0.0.1:0", "PRESTO_DATA_DIR="+b.TempDir(), "LOG_LEVEL=error", "PRESTO_LLM=offline",
+			"PRESTO_MAX_SOCKETS_PER_ADDRESS=100000") // all from 127.0.0.1
 		stdout, _ := cmd.StdoutPipe()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)

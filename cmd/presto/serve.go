@@ -131,6 +131,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		},
 		MaxSocketsPerAddress: cfg.MaxSocketsPerAddress,
 		MaxSockets:           caps.sockets,
+		SocketMessageRate:    cfg.SocketMessageRate,
 	})
 	tcp, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

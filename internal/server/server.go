@@ -40,6 +40,9 @@ type Deps struct {
 	// either the upgrade is refused with 503.
 	MaxSocketsPerAddress int
 	MaxSockets           int
+	// Messages a /ws socket may send a second, twice that at once; a /voice socket ten times as
+	// many (the microphone comes in 20–100 ms pieces, up to 50 a second).
+	SocketMessageRate int
 }
 
 // Server is the app's http.Handler. Close sockets with CloseSockets before the process exits.

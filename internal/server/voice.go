@@ -10,7 +10,7 @@ import (
 // handleVoice upgrades to the /voice socket of PRODUCT.md 5.5: the same session, origin rule and
 // access token as /ws, 256 KB per message, and one upstream realtime session per socket.
 func (s *Server) handleVoice() http.Handler {
-	return s.handleSocket(protocol.MaxVoiceMessageBytes, voiceQueueBytes, voiceRate, func(c *client) {
+	return s.handleSocket(protocol.MaxVoiceMessageBytes, voiceQueueBytes, s.voiceRate(), func(c *client) {
 		c.voice = s.Voice.NewRelay(c.sess, func(typ string, payload any) { c.send(typ, 0, payload) })
 	})
 }

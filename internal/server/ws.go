@@ -30,17 +30,22 @@ const (
 // messageRate is how many messages a socket may send: perSecond sustained, burst at once.
 type messageRate struct{ perSecond, burst float64 }
 
-var (
-	// A screen sends a message per click or question; 10 a second is far past any person.
-	screenRate = messageRate{perSecond: 10, burst: 20}
-	// The microphone comes in 20–100 ms pieces (up to 50 a second), plus played and mute.
-	voiceRate = messageRate{perSecond: 100, burst: 200}
-)
+// screenRate is a /ws socket's: a screen sends a message per click or question.
+func (s *Server) screenRate() messageRate {
+	n := float64(s.SocketMessageRate)
+	return messageRate{perSecond: n, burst: 2 * n}
+}
+
+// voiceRate is a /voice socket's: the microphone's pieces, plus played and mute.
+func (s *Server) voiceRate() messageRate {
+	n := 10 * float64(s.SocketMessageRate)
+	return messageRate{perSecond: n, burst: 2 * n}
+}
 
 // handleWS upgrades to the /ws socket of PRODUCT.md 5.4. Browsers from origins other than the
 // server's own and the allowed ones are refused with 403 (no cross-site WebSocket hijacking).
 func (s *Server) handleWS() http.Handler {
-	return s.handleSocket(protocol.MaxMessageBytes, screenQueueBytes, screenRate, nil)
+	return s.handleSocket(protocol.MaxMessageBytes, screenQueueBytes, s.screenRate(), nil)
 }
 
 // handleSocket upgrades to a socket of the caller's session with the origin rule and readLimit,
