@@ -102,7 +102,7 @@ func (c *client) read() {
 			}
 			return
 		}
-		if !c.inbox.take(time.Now()) {
+		if c.rate.perSecond > 0 && !c.inbox.take(time.Now()) {
 			if !c.throttle() {
 				return
 			}

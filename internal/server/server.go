@@ -37,11 +37,11 @@ type Deps struct {
 	Voice          *voice.Service // the /voice relays' upstream, settings and budget
 
 	// Sockets (/ws and /voice) open at once from one client address and in the process; past
-	// either the upgrade is refused with 503.
+	// either the upgrade is refused with 503. 0: no cap.
 	MaxSocketsPerAddress int
 	MaxSockets           int
 	// Messages a /ws socket may send a second, twice that at once; a /voice socket ten times as
-	// many (the microphone comes in 20–100 ms pieces, up to 50 a second).
+	// many (the microphone comes in 20–100 ms pieces, up to 50 a second). 0: no limit.
 	SocketMessageRate int
 }
 
@@ -118,11 +118,11 @@ func (s *Server) admitSocket(addr netip.Addr) (refused string) {
 	switch {
 	case s.closed:
 		return "shutting down"
-	case s.openFrom[addr] >= s.MaxSocketsPerAddress:
+	case s.MaxSocketsPerAddress > 0 && s.openFrom[addr] >= s.MaxSocketsPerAddress:
 		s.Metrics.SocketRefused("address")
 		return "too many sockets open from your address (" + strconv.Itoa(s.MaxSocketsPerAddress) +
 			", PRESTO_MAX_SOCKETS_PER_ADDRESS); close some tabs or try again later"
-	case s.open >= s.MaxSockets:
+	case s.MaxSockets > 0 && s.open >= s.MaxSockets:
 		s.Metrics.SocketRefused("total")
 		return "the server has as many sockets open as it allows (PRESTO_MAX_SOCKETS); try again in a moment"
 	}
