@@ -23,6 +23,7 @@ type Metrics struct {
 	sockets    prometheus.Gauge
 	slowDrops  prometheus.Counter
 	refused    *prometheus.CounterVec
+	refusals   *prometheus.CounterVec
 
 	breakerState    prometheus.Gauge
 	breakerOpens    prometheus.Counter
@@ -76,6 +77,9 @@ func New(provider string, liveSessions func() int) *Metrics {
 			Name: "presto_connections_refused_total",
 			Help: "Connections refused to stay within the caps: socket upgrades answered 503 (socket_address, socket_total) and TCP connections closed at accept (tcp_peer, tcp_total).",
 		}, []string{"reason"}),
+		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "presto_budget_refusals_total", Help: "Requests refused by a budget, by what ran out (session_chats, address_calls, address_sessions, address_modes, process_calls, process_tokens).",
+		}, []string{"reason"}),
 		voiceOpen: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "presto_voice_sessions_open", Help: "Upstream realtime sessions being relayed (or reconnecting).",
 		}),
@@ -94,7 +98,7 @@ func New(provider string, liveSessions func() int) *Metrics {
 			Name: "presto_voice_seconds_total", Help: "Realtime session time relayed (the costly part of voice).", ConstLabels: labels,
 		}),
 	}
-	reg.MustRegister(m.firstToken, m.turn, m.tokens, m.errors, m.sockets, m.slowDrops, m.refused,
+	reg.MustRegister(m.firstToken, m.turn, m.tokens, m.errors, m.sockets, m.slowDrops, m.refused, m.refusals,
 		m.breakerState, m.breakerOpens, m.breakerRejected,
 		m.voiceOpen, m.voiceConnects, m.voiceFirstAudio, m.voiceTruncates, m.voiceSeconds,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -191,6 +195,13 @@ func (m *Metrics) SocketRefused(reason string) {
 func (m *Metrics) ConnectionRefused(reason string) {
 	if m != nil {
 		m.refused.WithLabelValues("tcp_" + reason).Inc()
+	}
+}
+
+// BudgetRefused counts a request a budget refused; reason is what ran out.
+func (m *Metrics) BudgetRefused(reason string) {
+	if m != nil {
+		m.refusals.WithLabelValues(reason).Inc()
 	}
 }
 

@@ -39,6 +39,13 @@ type Store interface {
 	GetMode(ctx context.Context, id string) (modes.Mode, error)
 	// ListModes returns every stored mode, oldest first. A corrupt row is skipped with a warning.
 	ListModes(ctx context.Context) ([]modes.Mode, error)
+	// TouchMode records that a session uses the stored mode id now (SaveMode counts as a use).
+	// A mode that is not stored is no error: prebuilt modes are not.
+	TouchMode(ctx context.Context, id string) error
+	// PruneModes deletes the stored modes last used before cutoff, with their cached tabs,
+	// except the ids in keep and the modes of sessions saved since cutoff. It returns the ids
+	// it deleted.
+	PruneModes(ctx context.Context, cutoff time.Time, keep []string) ([]string, error)
 
 	// GetTabContent returns the cached tab content for (modeID, tabID). A tab id may hold a
 	// session id (chat keeps each session's tabs apart), so errors name the mode only.

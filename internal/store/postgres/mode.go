@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,8 +25,8 @@ func (s *Store) SaveMode(ctx context.Context, m modes.Mode) error {
 	}
 	err = s.inWrite(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `
-			INSERT INTO modes (id, data, created_at, updated_at) VALUES ($1, $2, $3, $3)
-			ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+			INSERT INTO modes (id, data, created_at, updated_at, last_used_at) VALUES ($1, $2, $3, $3, $3)
+			ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, last_used_at = excluded.last_used_at`,
 			m.ID, json.RawMessage(data), storeutil.Now())
 		return err
 	})
@@ -81,4 +82,42 @@ func (s *Store) ListModes(ctx context.Context) ([]modes.Mode, error) {
 		return nil, fmt.Errorf("list modes: %w", err)
 	}
 	return out, nil
+}
+
+// TouchMode records that a session uses the mode id now.
+func (s *Store) TouchMode(ctx context.Context, id string) error {
+	err := s.inWrite(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE modes SET last_used_at = $1 WHERE id = $2`, storeutil.Now(), id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("touch mode %q: %w", id, err)
+	}
+	return nil
+}
+
+// PruneModes deletes the modes unused since cutoff, and their cached tabs, in one transaction.
+func (s *Store) PruneModes(ctx context.Context, cutoff time.Time, keep []string) ([]string, error) {
+	var pruned []string
+	err := s.inWrite(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			DELETE FROM modes
+			WHERE last_used_at < $1
+			  AND NOT (id = ANY($2))
+			  AND id NOT IN (SELECT mode_id FROM sessions WHERE updated_at >= $1)
+			RETURNING id`, cutoff, append([]string{}, keep...))
+		if err != nil {
+			return err
+		}
+		pruned, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM tab_content WHERE mode_id = ANY($1)`, pruned)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("prune modes: %w", err)
+	}
+	return pruned, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"presto/internal/modes"
 	"presto/internal/store"
@@ -24,9 +25,9 @@ func (s *Store) SaveMode(ctx context.Context, m modes.Mode) error {
 	now := storeutil.Now().UnixMicro()
 	err = s.inWrite(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO modes (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-			m.ID, string(data), now, now)
+			INSERT INTO modes (id, data, created_at, updated_at, last_used_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, last_used_at = excluded.last_used_at`,
+			m.ID, string(data), now, now, now)
 		return err
 	})
 	if err != nil {
@@ -81,4 +82,58 @@ func (s *Store) ListModes(ctx context.Context) ([]modes.Mode, error) {
 		return nil, fmt.Errorf("list modes: %w", err)
 	}
 	return out, nil
+}
+
+// TouchMode records that a session uses the mode id now.
+func (s *Store) TouchMode(ctx context.Context, id string) error {
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE modes SET last_used_at = ? WHERE id = ?`, storeutil.Now().UnixMicro(), id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("touch mode %q: %w", id, err)
+	}
+	return nil
+}
+
+// PruneModes deletes the modes unused since cutoff, and their cached tabs, in one transaction.
+func (s *Store) PruneModes(ctx context.Context, cutoff time.Time, keep []string) ([]string, error) {
+	keepJSON, err := json.Marshal(append([]string{}, keep...))
+	if err != nil {
+		return nil, fmt.Errorf("prune modes: %w", err)
+	}
+	var pruned []string
+	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+		pruned = pruned[:0]
+		rows, err := tx.QueryContext(ctx, `
+			DELETE FROM modes
+			WHERE last_used_at < ?1
+			  AND id NOT IN (SELECT value FROM json_each(?2))
+			  AND id NOT IN (SELECT mode_id FROM sessions WHERE updated_at >= ?1)
+			RETURNING id`, cutoff.UnixMicro(), string(keepJSON))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			pruned = append(pruned, id)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range pruned {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM tab_content WHERE mode_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("prune modes: %w", err)
+	}
+	return pruned, nil
 }

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ModesSaveGetList", testModes},
 		{"ModeReplaceKeepsOrder", testModeReplace},
 		{"TabContent", testTabContent},
+		{"PruneUnusedModes", testPrune},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"CorruptRowsSkipped", testCorrupt},
 		{"CanceledContext", testCanceled},
