@@ -59,12 +59,18 @@ type Config struct {
 
 	// Limits that keep a public demo from burning its owner's budget.
 	MaxTextChars       int           // PRESTO_MAX_TEXT_CHARS
-	ChatsPerMinute     int           // PRESTO_CHATS_PER_MINUTE, per session
+	ChatsPerMinute     int           // PRESTO_CHATS_PER_MINUTE, per session, across its sockets and replicas
 	MaxConcurrentLLM   int           // PRESTO_MAX_CONCURRENT_LLM, whole process
 	TurnTimeout        time.Duration // PRESTO_TURN_TIMEOUT: one turn, and any one LLM call, retries included
 	FirstTokenTimeout  time.Duration // PRESTO_FIRST_TOKEN_TIMEOUT: a streamed LLM call that says nothing by then is given up
 	BreakerFailures    int           // PRESTO_BREAKER_FAILURES: failed LLM calls in a row that open the circuit breaker
 	BreakerCooldown    time.Duration // PRESTO_BREAKER_COOLDOWN: how long it fails fast before one probe
+	CallsPerAddress    int           // PRESTO_LLM_CALLS_PER_ADDRESS_PER_MINUTE, bursts included
+	SessionsPerAddress int           // PRESTO_SESSIONS_PER_ADDRESS_PER_MINUTE: new sessions
+	ModesPerAddress    int           // PRESTO_MODES_PER_ADDRESS_PER_DAY: new generated modes
+	CallsPerMinute     int           // PRESTO_LLM_CALLS_PER_MINUTE, whole process
+	MaxTokensPerDay    int           // PRESTO_MAX_TOKENS_PER_DAY, whole process; 0 is unlimited
+	ModeTTL            time.Duration // PRESTO_MODE_TTL: generated modes unused this long are pruned
 	PrefetchTabs       bool          // PRESTO_PREFETCH_TABS: fill every tab after a switch (one LLM call each)
 	ShutdownGrace      time.Duration // PRESTO_SHUTDOWN_GRACE: how long turns in flight may finish after SIGTERM
 	ResponseCacheTTL   time.Duration
@@ -142,6 +148,12 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	c.MaxTextChars = intVar(env, "PRESTO_MAX_TEXT_CHARS", 4000, bad)
 	c.ChatsPerMinute = intVar(env, "PRESTO_CHATS_PER_MINUTE", 20, bad)
 	c.MaxConcurrentLLM = intVar(env, "PRESTO_MAX_CONCURRENT_LLM", 32, bad)
+	c.CallsPerAddress = intVar(env, "PRESTO_LLM_CALLS_PER_ADDRESS_PER_MINUTE", 60, bad)
+	c.SessionsPerAddress = intVar(env, "PRESTO_SESSIONS_PER_ADDRESS_PER_MINUTE", 30, bad)
+	c.ModesPerAddress = intVar(env, "PRESTO_MODES_PER_ADDRESS_PER_DAY", 10, bad)
+	c.CallsPerMinute = intVar(env, "PRESTO_LLM_CALLS_PER_MINUTE", 600, bad)
+	c.MaxTokensPerDay = intVar(env, "PRESTO_MAX_TOKENS_PER_DAY", 0, bad)
+	c.ModeTTL = ageVar(env, "PRESTO_MODE_TTL", 30*24*time.Hour, bad)
 	c.TurnTimeout = durationVar(env, "PRESTO_TURN_TIMEOUT", 90*time.Second, bad)
 	c.FirstTokenTimeout = durationVar(env, "PRESTO_FIRST_TOKEN_TIMEOUT", 20*time.Second, bad)
 	if c.FirstTokenTimeout > c.TurnTimeout {
@@ -292,6 +304,33 @@ func durationVar(env envLookup, name string, def time.Duration, bad func(string,
 		return def
 	}
 	return d
+}
+
+// ageVar reads a duration that may also be given in days ("30d"), the unit ages of modes are
+// thought of in.
+func ageVar(env envLookup, name string, def time.Duration, bad func(string, string, ...any)) time.Duration {
+	raw := env.get(name)
+	if raw == "" {
+		return def
+	}
+	d, err := parseAge(raw)
+	if err != nil {
+		bad(name, "%v", err)
+		return def
+	}
+	return d
+}
+
+// parseAge is a positive duration like 720h, or a whole number of days like 30d.
+func parseAge(raw string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(raw, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n > 0 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(raw); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("must be a positive duration like 30d or 720h, got %q", raw)
 }
 
 func boolVar(env envLookup, name string, def bool, bad func(string, string, ...any)) bool {

@@ -4,6 +4,7 @@
 //	presto check      sign in and send one tiny prompt to each configured deployment
 //	presto version    print the version
 //	presto healthcheck [URL]  exit 0 when URL (default: this server's /healthz) answers 200
+//	presto modes prune [-unused-for 30d]  delete generated modes no session used for that long
 package main
 
 import (
@@ -24,7 +25,7 @@ func main() {
 // run is the whole program; tests call it with their own arguments, environment and output.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "check" || args[0] == "version" || args[0] == "healthcheck" || args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "check" || args[0] == "version" || args[0] == "healthcheck" || args[0] == "modes" || args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -35,6 +36,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runCheck(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(ctx, args, getenv, stdout)
+	case "modes":
+		return runModes(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -50,6 +53,9 @@ const usage = `Usage:
   presto healthcheck [URL]
                    exit 0 when URL answers 200 (default http://127.0.0.1:8000/healthz,
                    the port taken from PRESTO_ADDR)
+  presto modes prune [-unused-for 30d] [-data-dir dir]
+                   delete the generated modes no session has used for that long
+                   (default PRESTO_MODE_TTL); prebuilt modes are never deleted
 
 Configuration comes from the environment and a .env file in the working directory;
 see .env.example for every variable.

@@ -21,6 +21,7 @@ import (
 	"github.com/openai/openai-go/v3/option"
 
 	"presto/internal/azauth"
+	"presto/internal/budget"
 	"presto/internal/chat"
 	"presto/internal/connlimit"
 	"presto/internal/llm"
@@ -77,15 +78,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		provider = llm.NewGuard(provider, llm.GuardSettings{FirstToken: cfg.FirstTokenTimeout, Call: cfg.TurnTimeout,
 			Failures: cfg.BreakerFailures, Cooldown: cfg.BreakerCooldown}, m)
 	}
-	catalog := chat.NewCatalog(provider, st, images, logger)
+	budgets := newBudget(cfg, st, m)
+	catalog := chat.NewCatalog(provider, st, images, budgets, logger)
 	catalog.LimitGeneration(cfg.TurnTimeout)
 	limits := chat.DefaultLimits()
 	limits.MaxTextChars = cfg.MaxTextChars
-	limits.ChatsPerMinute = cfg.ChatsPerMinute
 	limits.MaxConcurrentLLM = cfg.MaxConcurrentLLM
 	limits.TurnTimeout = cfg.TurnTimeout
 	limits.PrefetchTabs = cfg.PrefetchTabs
-	chats = chat.NewService(provider, st, catalog, limits, logger, m)
+	chats = chat.NewService(provider, st, catalog, limits, budgets, logger, m)
+	go pruneModesEvery(ctx, modePruneEvery, st, cfg, chats.LiveModes, logger)
 	if pg, ok := st.(*postgres.Store); ok {
 		// Several replicas: events cross them, and a new mode is generated once among them.
 		relay, err := pgrelay.Open(ctx, cfg.DatabaseURL, logger)
@@ -221,6 +223,25 @@ func connectionCaps(maxSockets, perAddress int, fileHandles uint64) connCaps {
 	}
 	c.connsPerPeer = min(perAddress+plainConnsPerPeer, c.conns)
 	return c
+}
+
+// newBudget applies the configured budgets. With PostgreSQL the per-session and per-address
+// windows are in the database, so that every replica counts against the same ones; otherwise
+// they are this process's.
+func newBudget(cfg Config, st store.Store, m *metrics.Metrics) *budget.Budget {
+	limits := budget.Limits{
+		ChatsPerSession:    cfg.ChatsPerMinute,
+		CallsPerAddress:    cfg.CallsPerAddress,
+		SessionsPerAddress: cfg.SessionsPerAddress,
+		ModesPerAddress:    cfg.ModesPerAddress,
+		Calls:              cfg.CallsPerMinute,
+		TokensPerDay:       int64(cfg.MaxTokensPerDay),
+	}
+	var shared budget.Windows = budget.NewMemory()
+	if pg, ok := st.(*postgres.Store); ok {
+		shared = pg.Windows()
+	}
+	return budget.New(limits, shared, m)
 }
 
 func storeKind(cfg Config) string {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"presto/internal/budget"
 	"presto/internal/llm"
 	"presto/internal/modegen"
 	"presto/internal/modes"
@@ -26,6 +28,7 @@ type Catalog struct {
 	provider llm.Provider
 	store    store.Store
 	images   *ImageMaker // nil when images are off
+	budget   *budget.Budget
 	logger   *slog.Logger
 	prebuilt []modes.Mode // built once and shared: every session in a prebuilt mode points here
 
@@ -58,9 +61,10 @@ type generation struct {
 	err  error
 }
 
-// NewCatalog wires a Catalog; images may be nil.
-func NewCatalog(provider llm.Provider, st store.Store, images *ImageMaker, logger *slog.Logger) *Catalog {
-	return &Catalog{provider: provider, store: st, images: images, logger: logger,
+// NewCatalog wires a Catalog; images may be nil. b caps the new modes each client address makes
+// and is charged for their generation.
+func NewCatalog(provider llm.Provider, st store.Store, images *ImageMaker, b *budget.Budget, logger *slog.Logger) *Catalog {
+	return &Catalog{provider: provider, store: st, images: images, budget: b, logger: logger,
 		generationTimeout: DefaultLimits().TurnTimeout, prebuilt: modes.Prebuilt(), inFlight: make(map[string]*generation)}
 }
 
@@ -96,13 +100,15 @@ func (c *Catalog) findPrebuilt(id string) (modes.Mode, bool) {
 
 // Resolve turns switch_mode's arguments into a mode. A prebuilt alias ("bank", "my credit union")
 // gives the prebuilt mode; a known generated industry gives the stored mode; anything else is
-// generated and stored. A company name the user gave always wins, as a variant of the mode.
-func (c *Catalog) Resolve(ctx context.Context, industry, company string) (modes.Mode, error) {
+// generated and stored. A company name the user gave always wins, as a variant of the mode. A mode
+// that is new to the store takes one of from's new modes of the day (a refusal is a
+// *budget.Exceeded), and its generation is charged to from.
+func (c *Catalog) Resolve(ctx context.Context, industry, company string, from netip.Addr) (modes.Mode, error) {
 	company = strings.TrimSpace(modes.StripPresto(company))
 	// Aliases first: "presto" and "home" name the home mode, before "presto" is stripped from names.
 	if id, ok := modes.ResolveIndustry(industry); ok {
 		m, _ := c.findPrebuilt(id)
-		return c.variant(ctx, m, company)
+		return c.variant(ctx, m, company, from)
 	}
 	industry = strings.TrimSpace(modes.StripPresto(industry))
 	if industry == "" {
@@ -115,16 +121,20 @@ func (c *Catalog) Resolve(ctx context.Context, industry, company string) (modes.
 	m, err := c.store.GetMode(ctx, id)
 	switch {
 	case err == nil:
-		return c.variant(ctx, m, company)
+		if err := c.store.TouchMode(ctx, id); err != nil {
+			c.logger.Warn("record mode use", "mode", id, "err", err)
+		}
+		return c.variant(ctx, m, company, from)
 	case !errors.Is(err, store.ErrNotFound):
 		return modes.Mode{}, storeFailed(modeNotSaved, fmt.Errorf("look up mode %q: %w", id, err))
 	}
-	return c.generate(ctx, id, industry, company)
+	return c.generate(ctx, id, industry, company, from)
 }
 
 // variant gives m under the user's company name, stored as its own mode so that a reload or another
-// replica finds it. Without a company name, or with m's own, it is m.
-func (c *Catalog) variant(ctx context.Context, m modes.Mode, company string) (modes.Mode, error) {
+// replica finds it; a variant not stored yet is a new mode of from's. Without a company name, or
+// with m's own, it is m.
+func (c *Catalog) variant(ctx context.Context, m modes.Mode, company string, from netip.Addr) (modes.Mode, error) {
 	if company == "" || strings.EqualFold(company, m.CompanyName) {
 		return m, nil
 	}
@@ -134,25 +144,38 @@ func (c *Catalog) variant(ctx context.Context, m modes.Mode, company string) (mo
 	v.CompanyName = company
 	v.WelcomeMessage = strings.ReplaceAll(m.WelcomeMessage, m.CompanyName, company)
 	v.Prompt = strings.ReplaceAll(m.Prompt, m.CompanyName, company)
-	if err := c.store.SaveMode(ctx, v); err != nil {
+	switch _, err := c.store.GetMode(ctx, v.ID); {
+	case errors.Is(err, store.ErrNotFound):
+		if err := c.budget.NewMode(ctx, from); err != nil {
+			return modes.Mode{}, err
+		}
+	case err != nil:
+		return modes.Mode{}, storeFailed(modeNotSaved, fmt.Errorf("look up mode %q: %w", v.ID, err))
+	}
+	if err := c.store.SaveMode(ctx, v); err != nil { // saving it counts as a use
 		return modes.Mode{}, storeFailed(modeNotSaved, fmt.Errorf("save mode %q: %w", v.ID, err))
 	}
 	return v, nil
 }
 
 // generate asks the LLM for a new mode once per id, however many sessions ask at the same time.
-func (c *Catalog) generate(ctx context.Context, id, industry, company string) (modes.Mode, error) {
+// Only the address that starts a generation is charged for it.
+func (c *Catalog) generate(ctx context.Context, id, industry, company string, from netip.Addr) (modes.Mode, error) {
 	c.mu.Lock()
 	g, running := c.inFlight[id]
 	if !running {
 		// A generation may have finished (and stored its mode) since the caller looked.
 		if m, err := c.store.GetMode(ctx, id); err == nil {
 			c.mu.Unlock()
-			return c.variant(ctx, m, company)
+			return c.variant(ctx, m, company, from)
+		}
+		if err := c.budget.NewMode(ctx, from); err != nil {
+			c.mu.Unlock()
+			return modes.Mode{}, err
 		}
 		g = &generation{done: make(chan struct{})}
 		c.inFlight[id] = g
-		go c.runGeneration(context.WithoutCancel(ctx), g, id, industry, company)
+		go c.runGeneration(context.WithoutCancel(ctx), g, id, industry, company, from)
 	}
 	c.mu.Unlock()
 
@@ -164,10 +187,10 @@ func (c *Catalog) generate(ctx context.Context, id, industry, company string) (m
 	if g.err != nil {
 		return modes.Mode{}, g.err
 	}
-	return c.variant(ctx, g.mode, company)
+	return c.variant(ctx, g.mode, company, from)
 }
 
-func (c *Catalog) runGeneration(ctx context.Context, g *generation, id, industry, company string) {
+func (c *Catalog) runGeneration(ctx context.Context, g *generation, id, industry, company string, from netip.Addr) {
 	defer func() {
 		c.mu.Lock()
 		delete(c.inFlight, id)
@@ -192,8 +215,12 @@ func (c *Catalog) runGeneration(ctx context.Context, g *generation, id, industry
 	}
 
 	started := time.Now()
-	m, err := modegen.Generate(ctx, c.provider, industry, company)
+	m, err := modegen.Generate(ctx, c.budget.Provider(c.provider, from), industry, company)
 	if err != nil {
+		if errors.As(err, new(*budget.Exceeded)) {
+			g.err = err
+			return
+		}
 		g.err = &UserError{
 			Message:   fmt.Sprintf("I couldn't create a %s mode just now, so I stayed as I am. Try again, or pick another industry.", industry),
 			Retryable: true,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/netip"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 
+	"presto/internal/budget"
 	"presto/internal/llm"
 	"presto/internal/llm/llmtest"
 	"presto/internal/llm/offline"
@@ -32,6 +34,15 @@ func openStore(t *testing.T) store.Store {
 	return st
 }
 
+// testAddr is the client address the tests' requests come from.
+var testAddr = netip.MustParseAddr("192.0.2.1")
+
+// unlimited is a budget these tests never reach; the budgets are tested at the wire in cmd/presto.
+func unlimited() *budget.Budget {
+	return budget.New(budget.Limits{ChatsPerSession: 1000, CallsPerAddress: 1000, SessionsPerAddress: 1000, ModesPerAddress: 1000, Calls: 1000},
+		budget.NewMemory(), nil)
+}
+
 func fakeProvider(t *testing.T) (llm.Provider, *llmtest.Server) {
 	fake := llmtest.NewServer(t)
 	client := openai.NewClient(option.WithBaseURL(fake.URL+"/v1/"), option.WithAPIKey("k"))
@@ -41,7 +52,7 @@ func fakeProvider(t *testing.T) (llm.Provider, *llmtest.Server) {
 func TestResolve(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	c := NewCatalog(offline.New(), st, nil, slog.New(slog.DiscardHandler))
+	c := NewCatalog(offline.New(), st, nil, unlimited(), slog.New(slog.DiscardHandler))
 	tests := []struct {
 		industry, company string
 		wantID, wantCo    string
@@ -56,7 +67,7 @@ func TestResolve(t *testing.T) {
 		{"pet store", "Presto Pets", "pet-store-pets", "Pets"},
 	}
 	for _, tt := range tests {
-		m, err := c.Resolve(ctx, tt.industry, tt.company)
+		m, err := c.Resolve(ctx, tt.industry, tt.company, testAddr)
 		if err != nil {
 			t.Fatalf("Resolve(%q, %q): %v", tt.industry, tt.company, err)
 		}
@@ -72,8 +83,8 @@ func TestResolve(t *testing.T) {
 func TestGenerationFailureKeepsTheModeAndSaysSo(t *testing.T) {
 	p, fake := fakeProvider(t)
 	fake.Enqueue(llmtest.Structured(`{"industry_name": "Airline"`)) // cut JSON
-	c := NewCatalog(p, openStore(t), nil, slog.New(slog.DiscardHandler))
-	_, err := c.Resolve(context.Background(), "airline", "")
+	c := NewCatalog(p, openStore(t), nil, unlimited(), slog.New(slog.DiscardHandler))
+	_, err := c.Resolve(context.Background(), "airline", "", testAddr)
 	var userErr *UserError
 	if !errors.As(err, &userErr) || !userErr.Retryable || userErr.Message == "" {
 		t.Fatalf("err = %v, want a retryable UserError", err)
@@ -92,14 +103,14 @@ func TestConcurrentRequestsGenerateOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	fake.Enqueue(llmtest.Structured(string(config)).WithFirstDelay(200 * time.Millisecond))
-	c := NewCatalog(p, openStore(t), nil, slog.New(slog.DiscardHandler))
+	c := NewCatalog(p, openStore(t), nil, unlimited(), slog.New(slog.DiscardHandler))
 	var wg sync.WaitGroup
 	got := make([]string, 8)
 	for i := range got {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m, err := c.Resolve(context.Background(), "bakery", "")
+			m, err := c.Resolve(context.Background(), "bakery", "", testAddr)
 			if err != nil {
 				t.Error(err)
 			}
@@ -158,24 +169,5 @@ func TestResponseCacheExpiresAndEvicts(t *testing.T) {
 	}
 	if _, ok := c.get("a"); !ok {
 		t.Fatal("a recently used entry was evicted")
-	}
-}
-
-func TestRateLimiter(t *testing.T) {
-	now := time.Unix(0, 0)
-	r := newRateLimiter(3, time.Minute)
-	r.now = func() time.Time { return now }
-	for i := 0; i < 3; i++ {
-		if _, ok := r.allow(); !ok {
-			t.Fatalf("message %d refused within the burst", i)
-		}
-	}
-	wait, ok := r.allow()
-	if ok || wait <= 0 || wait > 20*time.Second {
-		t.Fatalf("4th message: ok=%v wait=%v; want refused with a wait up to 20s", ok, wait)
-	}
-	now = now.Add(20 * time.Second)
-	if _, ok := r.allow(); !ok {
-		t.Fatal("no token after a refill period")
 	}
 }

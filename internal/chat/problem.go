@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"presto/internal/budget"
 	"presto/internal/llm"
 	"presto/internal/store"
 )
@@ -15,6 +16,8 @@ type Problem struct {
 	Kind      ProblemKind `json:"kind"`
 	Message   string      `json:"message"`
 	Retryable bool        `json:"retryable"`
+	// RetryAfter is how many seconds to wait before trying again, when a budget says so.
+	RetryAfter int `json:"retry_after,omitempty"`
 }
 
 // ProblemKind classifies a Problem.
@@ -24,6 +27,7 @@ type ProblemKind string
 const (
 	ProblemRejected    ProblemKind = "rejected"     // the request itself was refused (empty, too long, unknown tab)
 	ProblemRateLimited ProblemKind = "rate_limited" // too many requests; try later
+	ProblemBudget      ProblemKind = "budget"       // the address's or the demo's budget ran out; try after RetryAfter
 	ProblemNotFound    ProblemKind = "not_found"    // a record that does not exist
 	ProblemConflict    ProblemKind = "conflict"     // the request no longer fits the session (another mode)
 	ProblemUpstream    ProblemKind = "upstream"     // the model failed or said something unusable
@@ -83,7 +87,14 @@ func Explain(err error) Problem {
 	var userErr *UserError
 	var llmErr *llm.Error
 	var storeErr *StoreError
+	var exceeded *budget.Exceeded
 	switch {
+	case errors.As(err, &exceeded):
+		kind := ProblemBudget
+		if exceeded.Reason == budget.SessionChats {
+			kind = ProblemRateLimited // the session's own pace, as before there were budgets
+		}
+		return Problem{Kind: kind, Message: exceeded.Message(), Retryable: true, RetryAfter: exceeded.WaitSeconds()}
 	case errors.As(err, &rejected):
 		return Problem{Kind: rejected.Kind, Message: rejected.Message, Retryable: rejected.Retryable}
 	case errors.As(err, &storeErr):

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"presto/internal/budget"
 	"presto/internal/llm"
 	"presto/internal/metrics"
 	"presto/internal/modes"
@@ -21,7 +23,6 @@ import (
 // Limits keep a public demo from burning its owner's budget.
 type Limits struct {
 	MaxTextChars     int           // longest chat message accepted
-	ChatsPerMinute   int           // per session: chats, and tabs not cached yet
 	MaxConcurrentLLM int           // LLM calls in flight in the whole process
 	SlotWait         time.Duration // how long a turn waits for a free LLM slot before giving up
 	TurnTimeout      time.Duration // deadline of one turn's LLM calls
@@ -31,11 +32,11 @@ type Limits struct {
 	PrefetchTabs     bool          // fill every tab in the background after a switch
 }
 
-// DefaultLimits are the limits of PRODUCT.md 3 and 6.
+// DefaultLimits are the limits of PRODUCT.md 3 and 6; what a session and a client address may
+// spend is the budget's.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxTextChars:     4000,
-		ChatsPerMinute:   20,
 		MaxConcurrentLLM: 32,
 		SlotWait:         10 * time.Second,
 		TurnTimeout:      90 * time.Second,
@@ -59,6 +60,7 @@ type deps struct {
 	catalog  *Catalog
 	cache    *responseCache
 	slots    chan struct{}
+	budget   *budget.Budget
 	limits   Limits
 	logger   *slog.Logger
 	metrics  *metrics.Metrics // nil records nothing
@@ -76,8 +78,8 @@ type Service struct {
 }
 
 // NewService wires a Service. The catalog decides which modes exist; the provider answers turns;
-// m may be nil.
-func NewService(provider llm.Provider, st store.Store, catalog *Catalog, limits Limits, logger *slog.Logger, m *metrics.Metrics) *Service {
+// b says what sessions and addresses may spend; m may be nil.
+func NewService(provider llm.Provider, st store.Store, catalog *Catalog, limits Limits, b *budget.Budget, logger *slog.Logger, m *metrics.Metrics) *Service {
 	return &Service{
 		deps: &deps{
 			provider: provider,
@@ -85,6 +87,7 @@ func NewService(provider llm.Provider, st store.Store, catalog *Catalog, limits 
 			catalog:  catalog,
 			cache:    newResponseCache(limits.CacheTTL, limits.CacheItems),
 			slots:    make(chan struct{}, limits.MaxConcurrentLLM),
+			budget:   b,
 			limits:   limits,
 			logger:   logger,
 			metrics:  m,
@@ -122,7 +125,9 @@ func (s *Service) ProviderName() string { return s.deps.provider.Name() }
 
 // Open returns the live session for id, restoring it from the store or creating it in the home mode.
 // Every Open is paired with a Release; sockets and requests of the same session share one Session.
-func (s *Service) Open(ctx context.Context, id string) (*Session, error) {
+// A session that is neither live nor stored is new, and takes one of from's new sessions: a
+// refusal is a *budget.Exceeded.
+func (s *Service) Open(ctx context.Context, id string, from netip.Addr) (*Session, error) {
 	s.mu.Lock()
 	if sess, ok := s.live[id]; ok {
 		sess.refs++
@@ -131,7 +136,7 @@ func (s *Service) Open(ctx context.Context, id string) (*Session, error) {
 	}
 	s.mu.Unlock()
 
-	sess, err := s.load(ctx, id)
+	sess, err := s.load(ctx, id, from)
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +182,21 @@ func (s *Service) Drain(ctx context.Context) error {
 	return nil
 }
 
+// LiveModes are the modes of the sessions with an open socket or request: in use, never pruned.
+func (s *Service) LiveModes() []string {
+	s.mu.Lock()
+	live := make([]*Session, 0, len(s.live))
+	for _, sess := range s.live {
+		live = append(live, sess)
+	}
+	s.mu.Unlock()
+	ids := make([]string, 0, len(live))
+	for _, sess := range live {
+		ids = append(ids, sess.ModeID())
+	}
+	return ids
+}
+
 // LiveSessions counts sessions with an open socket or request.
 func (s *Service) LiveSessions() int {
 	s.mu.Lock()
@@ -184,11 +204,14 @@ func (s *Service) LiveSessions() int {
 	return len(s.live)
 }
 
-func (s *Service) load(ctx context.Context, id string) (*Session, error) {
+func (s *Service) load(ctx context.Context, id string, from netip.Addr) (*Session, error) {
 	state, err := s.deps.store.GetSession(ctx, id)
 	switch {
 	case err == nil:
 	case errors.Is(err, store.ErrNotFound):
+		if err := s.deps.budget.NewSession(ctx, from); err != nil {
+			return nil, err
+		}
 		state = store.Session{ID: id, ModeID: modes.HomeID}
 	default:
 		return nil, storeFailed("your session could not be read from the database; try again", fmt.Errorf("load session: %w", err))
@@ -205,11 +228,16 @@ func (s *Service) load(ctx context.Context, id string) (*Session, error) {
 		// Not the home fallback: the next save would overwrite the session's true mode and history.
 		return nil, storeFailed("your session could not be read from the database; try again", fmt.Errorf("load session mode: %w", err))
 	}
+	if !mode.Prebuilt {
+		// A session opened in a generated mode uses it: it must not expire under the session.
+		if err := s.deps.store.TouchMode(ctx, mode.ID); err != nil {
+			s.deps.logger.Warn("record mode use", "mode", mode.ID, "err", err)
+		}
+	}
 	sessCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	sess := &Session{
 		id:      id,
 		deps:    s.deps,
-		limiter: newRateLimiter(s.deps.limits.ChatsPerMinute, time.Minute),
 		ctx:     sessCtx,
 		stop:    stop,
 		state:   state,

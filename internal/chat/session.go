@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -25,7 +26,6 @@ type Subscriber func(Event)
 type Session struct {
 	id      string
 	deps    *deps
-	limiter *rateLimiter
 	refs    int                // guarded by the service's mutex
 	ctx     context.Context    // ends when the last socket or request lets go of the session
 	stop    context.CancelFunc // ends ctx
@@ -250,10 +250,12 @@ func (s *Session) save(ctx context.Context, change func(next *store.Session)) er
 	return nil
 }
 
-// Chat starts a turn for text, sent by screen, and returns at once; the turn's events go to every
-// subscriber. A turn in flight (here or on another replica) is cancelled first. A refused message
-// returns a *Rejected and starts nothing.
-func (s *Session) Chat(text, screen string) error {
+// Chat starts a turn for text, sent by screen from the client address from, and returns at once;
+// the turn's events go to every subscriber, and its LLM calls are charged to from. ctx bounds the
+// admission; the turn runs on the session's context. A turn in flight (here or on another replica)
+// is cancelled first. A refused message returns a *Rejected or a *budget.Exceeded and starts
+// nothing.
+func (s *Session) Chat(ctx context.Context, text, screen string, from netip.Addr) error {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return &Rejected{Kind: ProblemRejected, Message: "the message is empty"}
@@ -265,7 +267,7 @@ func (s *Session) Chat(text, screen string) error {
 	if s.deps.draining.Load() {
 		return &Rejected{Kind: ProblemRejected, Retryable: true, Message: "the server is restarting; send your message again in a moment"}
 	}
-	if err := s.admit(); err != nil {
+	if err := s.admit(ctx); err != nil {
 		return err
 	}
 	s.stopTurn() // a turn on another replica stops when it sees this one start
@@ -278,6 +280,7 @@ func (s *Session) Chat(text, screen string) error {
 		number:  s.turn,
 		text:    text,
 		screen:  screen,
+		from:    from,
 		mode:    s.mode,
 		persona: persona.New(s.id, s.mode),
 		history: slices.Clip(slices.Clone(s.state.History)),
@@ -297,13 +300,11 @@ func (s *Session) Chat(text, screen string) error {
 	return nil
 }
 
-// admit takes one of the session's requests a minute, or says when to try again.
-func (s *Session) admit() error {
-	if wait, ok := s.limiter.allow(); !ok {
-		return &Rejected{Kind: ProblemRateLimited, Retryable: true,
-			Message: fmt.Sprintf("too many requests; try again in %d s", int(wait.Seconds())+1)}
-	}
-	return nil
+// admit takes one of the session's requests of the minute, or says when to try again. The count
+// is kept by session id in the budget, not here: it outlives this Session, which goes when its
+// last socket does, and on PostgreSQL it is the same on every replica.
+func (s *Session) admit(ctx context.Context) error {
+	return s.deps.budget.Chat(ctx, s.id)
 }
 
 // Cancel stops the turn in flight, here or on another replica.

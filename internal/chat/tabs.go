@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sync"
 	"time"
 
+	"presto/internal/budget"
 	"presto/internal/llm"
 	"presto/internal/message"
 	"presto/internal/modes"
@@ -21,9 +23,10 @@ const settingsTab = "settings"
 // Tab shows one of the mode's tabs on every screen: TabSelected at once, then TabFilled (or
 // TabFailed) when its content is ready. Content asked for before comes from the store and is free;
 // otherwise the request counts against the session's rate limit and runs one LLM call offering the
-// dashboard tools. A newer request for another tab cancels the one in flight. An unknown tab id or
-// a refused request returns a *Rejected and changes nothing.
-func (s *Session) Tab(ctx context.Context, tabID string) error {
+// dashboard tools, charged to from. A newer request for another tab cancels the one in flight. An
+// unknown tab id or a refused request returns a *Rejected or a *budget.Exceeded and changes
+// nothing.
+func (s *Session) Tab(ctx context.Context, tabID string, from netip.Addr) error {
 	mode, tab, err := s.findTab(tabID)
 	if err != nil {
 		return err
@@ -36,10 +39,10 @@ func (s *Session) Tab(ctx context.Context, tabID string) error {
 		return nil
 	}
 	if !s.tabs.filling(tab.ID) {
-		if err := s.admit(); err != nil {
+		if err := s.admit(ctx); err != nil {
 			return err
 		}
-		s.tabs.fillForUser(mode, tab)
+		s.tabs.fillForUser(mode, tab, from)
 	}
 	s.publish(TabSelected{ModeID: mode.ID, TabID: tab.ID})
 	return nil
@@ -75,9 +78,9 @@ func (s *Session) ModeID() string {
 	return s.mode.ID
 }
 
-// TabContent returns a tab's content directly, for POST /api/tab-content: the same cache, limit and
-// LLM call as Tab, without telling the screens. modeID must be the session's mode.
-func (s *Session) TabContent(ctx context.Context, modeID, tabID string) ([]ToolResult, error) {
+// TabContent returns a tab's content directly, for POST /api/tab-content: the same cache, limits and
+// LLM call as Tab, charged to from, without telling the screens. modeID must be the session's mode.
+func (s *Session) TabContent(ctx context.Context, modeID, tabID string, from netip.Addr) ([]ToolResult, error) {
 	mode, tab, err := s.findTab(tabID)
 	if mode.ID != modeID {
 		return nil, &Rejected{Kind: ProblemConflict, Message: fmt.Sprintf("the session is in the %s mode now, not %q", mode.Name, modeID)}
@@ -88,10 +91,10 @@ func (s *Session) TabContent(ctx context.Context, modeID, tabID string) ([]ToolR
 	if results, ok, err := s.cachedTab(ctx, mode, tab); err != nil || ok {
 		return results, err
 	}
-	if err := s.admit(); err != nil {
+	if err := s.admit(ctx); err != nil {
 		return nil, err
 	}
-	return s.fillTab(ctx, mode, tab)
+	return s.fillTab(ctx, mode, tab, from)
 }
 
 // findTab is the current mode and its tab with id.
@@ -130,8 +133,8 @@ func (s *Session) cachedTab(ctx context.Context, mode modes.Mode, tab modes.Tab)
 }
 
 // fillTab returns a tab's content from the store, or from one LLM call offering only the dashboard
-// tools, which it then stores.
-func (s *Session) fillTab(ctx context.Context, mode modes.Mode, tab modes.Tab) (results []ToolResult, err error) {
+// tools, charged to from, which it then stores.
+func (s *Session) fillTab(ctx context.Context, mode modes.Mode, tab modes.Tab, from netip.Addr) (results []ToolResult, err error) {
 	start, outcome := time.Now(), "ok"
 	defer func() {
 		if err != nil {
@@ -155,9 +158,9 @@ func (s *Session) fillTab(ctx context.Context, mode modes.Mode, tab modes.Tab) (
 		Persona: &p,
 		Tab:     &tab,
 	}
-	results, err = s.dashboardCall(ctx, req, nil)
+	results, err = s.dashboardCall(ctx, from, req, nil)
 	if err != nil {
-		if kind := llm.AsError(err).Kind; kind != llm.KindCanceled {
+		if kind := llm.AsError(err).Kind; kind != llm.KindCanceled && !errors.As(err, new(*budget.Exceeded)) {
 			s.deps.metrics.Error(string(kind))
 		}
 		return nil, fmt.Errorf("tab content for %s/%s: %w", mode.ID, tab.ID, err)
@@ -173,10 +176,10 @@ func (s *Session) fillTab(ctx context.Context, mode modes.Mode, tab modes.Tab) (
 	return results, nil
 }
 
-// dashboardCall runs one LLM call offering only dashboard tools, in one of the process's LLM
-// slots and within the turn timeout, and returns its valid results, handing each to shown as it
-// comes (nil: none). Invalid calls are logged and left out.
-func (s *Session) dashboardCall(ctx context.Context, req llm.Request, shown func(ToolResult)) (results []ToolResult, err error) {
+// dashboardCall runs one LLM call offering only dashboard tools, charged to from, in one of the
+// process's LLM slots and within the turn timeout, and returns its valid results, handing each to
+// shown as it comes (nil: none). Invalid calls are logged and left out.
+func (s *Session) dashboardCall(ctx context.Context, from netip.Addr, req llm.Request, shown func(ToolResult)) (results []ToolResult, err error) {
 	release, err := s.deps.acquireSlot(ctx)
 	if err != nil {
 		return nil, err
@@ -184,7 +187,7 @@ func (s *Session) dashboardCall(ctx context.Context, req llm.Request, shown func
 	defer release()
 	ctx, cancel := context.WithTimeout(ctx, s.deps.limits.TurnTimeout)
 	defer cancel()
-	err = s.deps.provider.Stream(ctx, req, func(ev llm.Event) error {
+	err = s.deps.budget.Provider(s.deps.provider, from).Stream(ctx, req, func(ev llm.Event) error {
 		if ev.Done != nil && ev.Done.Usage != nil {
 			s.deps.metrics.Tokens(ev.Done.Usage.PromptTokens, ev.Done.Usage.CompletionTokens)
 		}
@@ -245,7 +248,7 @@ func (w *tabWork) filling(tabID string) bool {
 }
 
 // fillForUser fills tab for the screens, cancelling the user's request for another tab.
-func (w *tabWork) fillForUser(mode modes.Mode, tab modes.Tab) {
+func (w *tabWork) fillForUser(mode modes.Mode, tab modes.Tab, from netip.Addr) {
 	w.mu.Lock()
 	if w.cancelUser != nil {
 		w.cancelUser()
@@ -256,7 +259,7 @@ func (w *tabWork) fillForUser(mode modes.Mode, tab modes.Tab) {
 
 	go func() {
 		defer cancel()
-		results, err := w.s.fillTab(ctx, mode, tab)
+		results, err := w.s.fillTab(ctx, mode, tab, from)
 		w.mu.Lock()
 		if w.userTab == tab.ID && ctx.Err() == nil {
 			w.userTab, w.cancelUser = "", nil
@@ -286,8 +289,12 @@ func (w *tabWork) pausePrefetch() {
 
 // prefetch fills every tab of mode in the background, one at a time, each after any turn in flight
 // has ended, and tells the screens as each is ready. Failures are only logged: the tab is asked
-// for again when a user opens it.
-func (w *tabWork) prefetch(mode modes.Mode) {
+// for again when a user opens it. Its calls are charged to from, the address whose switch caused
+// them: they are LLM calls like any other, and were they free a switch would buy a handful of
+// calls past the address's budget. It stops at the first refusal, leaving the rest to be asked
+// for when opened. It does not count against the session's chats, which are the user's own
+// requests.
+func (w *tabWork) prefetch(mode modes.Mode, from netip.Addr) {
 	if !w.s.deps.limits.PrefetchTabs || mode.ID == modes.HomeID {
 		return // the home mode's tabs describe the app, not a customer: filled when opened
 	}
@@ -299,7 +306,7 @@ func (w *tabWork) prefetch(mode modes.Mode) {
 			if tab.ID == settingsTab {
 				continue
 			}
-			if !w.prefetchOne(modeCtx, mode, tab) {
+			if !w.prefetchOne(modeCtx, mode, tab, from) {
 				return
 			}
 		}
@@ -308,7 +315,7 @@ func (w *tabWork) prefetch(mode modes.Mode) {
 
 // prefetchOne fills one tab, retrying when a user's turn paused it. It reports whether the
 // prefetch should go on.
-func (w *tabWork) prefetchOne(modeCtx context.Context, mode modes.Mode, tab modes.Tab) bool {
+func (w *tabWork) prefetchOne(modeCtx context.Context, mode modes.Mode, tab modes.Tab, from netip.Addr) bool {
 	for {
 		if err := w.s.waitIdle(modeCtx); err != nil {
 			return false
@@ -326,7 +333,7 @@ func (w *tabWork) prefetchOne(modeCtx context.Context, mode modes.Mode, tab mode
 		w.prefetching, w.pauseCall = tab.ID, cancel
 		w.mu.Unlock()
 
-		results, err := w.s.fillTab(callCtx, mode, tab)
+		results, err := w.s.fillTab(callCtx, mode, tab, from)
 		paused := callCtx.Err() != nil
 		cancel()
 		w.mu.Lock()
@@ -342,6 +349,9 @@ func (w *tabWork) prefetchOne(modeCtx context.Context, mode modes.Mode, tab mode
 			return false
 		case paused:
 			continue // a user's turn took the LLM: wait for it, then ask again
+		case errors.As(err, new(*budget.Exceeded)):
+			w.s.deps.logger.Info("tab prefetch stopped by the budget", "mode", mode.ID, "tab", tab.ID, "err", err)
+			return false
 		default:
 			w.s.deps.logger.Info("tab prefetch failed", "mode", mode.ID, "tab", tab.ID, "err", err)
 			return true

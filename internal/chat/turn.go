@@ -2,9 +2,12 @@ package chat
 
 import (
 	"context"
+	"errors"
+	"net/netip"
 	"strings"
 	"time"
 
+	"presto/internal/budget"
 	"presto/internal/llm"
 	"presto/internal/message"
 	"presto/internal/modes"
@@ -20,6 +23,7 @@ type turn struct {
 	number  int
 	text    string
 	screen  string
+	from    netip.Addr // the client address the turn's LLM calls are charged to
 	mode    modes.Mode
 	persona persona.Persona
 	history []message.Message
@@ -128,7 +132,7 @@ func (t *turn) ask(ctx context.Context) (*outcome, error) {
 func (t *turn) stream(ctx context.Context, req llm.Request, out *outcome) (calls []message.ToolCall, invalid bool, err error) {
 	m := t.deps.metrics
 	asked, first := time.Now(), true
-	err = t.deps.provider.Stream(ctx, req, func(ev llm.Event) error {
+	err = t.deps.budget.Provider(t.deps.provider, t.from).Stream(ctx, req, func(ev llm.Event) error {
 		if first && ev.Done == nil {
 			first = false
 			m.FirstToken("chat", time.Since(asked))
@@ -194,13 +198,13 @@ func (t *turn) flush(out *outcome) {
 // A failure leaves the current mode in place and says why.
 func (t *turn) switchMode(ctx context.Context, out *outcome) {
 	t.presto = true
-	mode, err := t.session.applySwitch(ctx, t.number, out.switchTo)
+	mode, err := t.session.applySwitch(ctx, t.number, out.switchTo, t.from)
 	if err != nil {
 		t.fail(err, nil) // cancels the spinner
 		return
 	}
 	t.end(TurnDone{Turn: t.number})
-	t.session.tabs.prefetch(mode)
+	t.session.tabs.prefetch(mode, t.from)
 }
 
 // fail ends the turn with what the user should read; the details go to the log. What the screens
@@ -217,6 +221,8 @@ func (t *turn) fail(err error, shown *outcome) {
 	case p.Kind == ProblemStore:
 		t.outcome = "error"
 		t.deps.logger.Error("turn not saved", "turn", t.number, "err", err)
+	case errors.As(err, new(*budget.Exceeded)):
+		t.outcome = "refused" // counted among the budget's refusals: no LLM call failed
 	default:
 		t.outcome = "error"
 		t.deps.metrics.Error(string(llm.AsError(err).Kind))

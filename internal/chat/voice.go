@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -15,9 +16,9 @@ import (
 // applySwitch is a mode switch as every screen sees it, whether typed or spoken: the spinner with
 // the industry, the mode found or generated (once, across replicas), stored, then the new mode,
 // its persona and its welcome. The caller ends the turn.
-func (s *Session) applySwitch(ctx context.Context, number int, args *llm.SwitchModeArgs) (modes.Mode, error) {
+func (s *Session) applySwitch(ctx context.Context, number int, args *llm.SwitchModeArgs, from netip.Addr) (modes.Mode, error) {
 	s.publish(ModeGenerating{Turn: number, Industry: args.Industry})
-	mode, err := s.deps.catalog.Resolve(ctx, args.Industry, args.CompanyName)
+	mode, err := s.deps.catalog.Resolve(ctx, args.Industry, args.CompanyName, from)
 	if err != nil {
 		return modes.Mode{}, err
 	}
@@ -30,16 +31,16 @@ func (s *Session) applySwitch(ctx context.Context, number int, args *llm.SwitchM
 	return mode, nil
 }
 
-// SwitchMode is a switch the voice asked for: a turn of its own on every screen (spinner, new
-// mode, welcome), the same catalog as a typed one. It returns the new mode for the voice's
-// instructions.
-func (s *Session) SwitchMode(ctx context.Context, args *llm.SwitchModeArgs) (modes.Mode, error) {
+// SwitchMode is a switch the voice asked for, from the client address from: a turn of its own on
+// every screen (spinner, new mode, welcome), the same catalog and budgets as a typed one. It
+// returns the new mode for the voice's instructions.
+func (s *Session) SwitchMode(ctx context.Context, args *llm.SwitchModeArgs, from netip.Addr) (modes.Mode, error) {
 	s.stopTurn()
 	s.mu.Lock()
 	s.turn++
 	number := s.turn
 	s.mu.Unlock()
-	mode, err := s.applySwitch(ctx, number, args)
+	mode, err := s.applySwitch(ctx, number, args, from)
 	if err != nil {
 		s.publish(ModeGeneratingCancelled{Turn: number})
 		s.recordTurn(number, nil)
@@ -47,13 +48,13 @@ func (s *Session) SwitchMode(ctx context.Context, args *llm.SwitchModeArgs) (mod
 		return modes.Mode{}, err
 	}
 	s.publish(TurnDone{Turn: number})
-	s.tabs.prefetch(mode)
+	s.tabs.prefetch(mode, from)
 	return mode, nil
 }
 
 // Visualize draws what the voice said it would show: one call of the chat model with show_chart
-// or show_metrics forced, drawn from the persona, on every screen of the session.
-func (s *Session) Visualize(ctx context.Context, args *llm.RequestVisualizationArgs) (results []ToolResult, err error) {
+// or show_metrics forced, charged to from, drawn from the persona, on every screen of the session.
+func (s *Session) Visualize(ctx context.Context, args *llm.RequestVisualizationArgs, from netip.Addr) (results []ToolResult, err error) {
 	start, outcome := time.Now(), "ok"
 	defer func() {
 		if err != nil {
@@ -81,7 +82,7 @@ func (s *Session) Visualize(ctx context.Context, args *llm.RequestVisualizationA
 
 	req := llm.Request{For: llm.ForVisualization, System: systemPrompt(mode, p), Messages: history, Tools: offer,
 		ForceTool: tool, Mode: &mode, Persona: &p, Description: args.Description}
-	results, err = s.dashboardCall(ctx, req, func(r ToolResult) { s.publish(ToolShown{Turn: turn, Result: r}) })
+	results, err = s.dashboardCall(ctx, from, req, func(r ToolResult) { s.publish(ToolShown{Turn: turn, Result: r}) })
 	if err == nil && len(results) == 0 {
 		err = &UserError{Message: "the assistant had nothing to draw for that", Retryable: true, Err: fmt.Errorf("no valid %s call", tool)}
 	}

@@ -125,7 +125,8 @@ func (m *Metrics) FirstToken(kind string, d time.Duration) {
 	}
 }
 
-// Turn records a finished turn; outcome is "ok", "switch", "cached", "error" or "cancelled".
+// Turn records a finished turn; outcome is "ok", "switch", "cached", "error", "refused" (by a
+// budget) or "cancelled".
 func (m *Metrics) Turn(kind, outcome string, d time.Duration) {
 	if m != nil {
 		m.turn.WithLabelValues(kind, outcome).Observe(d.Seconds())

@@ -137,8 +137,9 @@ type TabContentPayload struct {
 type TabErrorPayload struct {
 	ModeID    string `json:"mode_id"`
 	TabID     string `json:"tab_id"`
-	Error     string `json:"error"`
-	Retryable bool   `json:"retryable"`
+	Error      string `json:"error"`
+	Retryable  bool   `json:"retryable"`
+	RetryAfter int    `json:"retry_after,omitempty"` // seconds, when a budget ran out
 }
 
 // TranscriptPayload is a spoken line (PRODUCT.md 5.5).
@@ -170,8 +171,9 @@ type ChunkPayload struct {
 // ErrorPayload is the payload of error and chat_error. Retryable says whether sending the same
 // message again may succeed (the UI shows a Retry button).
 type ErrorPayload struct {
-	Error     string `json:"error"`
-	Retryable bool   `json:"retryable"`
+	Error      string `json:"error"`
+	Retryable  bool   `json:"retryable"`
+	RetryAfter int    `json:"retry_after,omitempty"` // seconds, when a budget ran out
 }
 
 // ModeGeneratingPayload announces a mode switch in progress; Industry is empty until the model has

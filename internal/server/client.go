@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -26,6 +27,7 @@ import (
 type client struct {
 	conn    *websocket.Conn
 	sess    *chat.Session
+	from    netip.Addr // the client's address, charged for what it asks of the LLM
 	metrics *metrics.Metrics
 	screen  string       // this socket's id among the session's screens
 	voice   *voice.Relay // set on a /voice socket: its messages go to the relay
@@ -51,8 +53,8 @@ type client struct {
 	flushed []chan struct{} // closed when the writer next finds the queue empty
 }
 
-func newClient(ctx context.Context, conn *websocket.Conn, sess *chat.Session, limit int, rate messageRate, m *metrics.Metrics, logger *slog.Logger) *client {
-	c := &client{conn: conn, sess: sess, screen: newID()[:12], limit: limit, metrics: m, logger: logger, rate: rate,
+func newClient(ctx context.Context, conn *websocket.Conn, sess *chat.Session, from netip.Addr, limit int, rate messageRate, m *metrics.Metrics, logger *slog.Logger) *client {
+	c := &client{conn: conn, sess: sess, from: from, screen: newID()[:12], limit: limit, metrics: m, logger: logger, rate: rate,
 		inbox: newTokenBucket(rate.perSecond, rate.burst), strikes: newTokenBucket(strikesPerSecond, strikesBurst)}
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	c.pinger = time.AfterFunc(pingEvery, c.pingSoon)
@@ -154,16 +156,16 @@ func (c *client) route(env protocol.Envelope) {
 			c.sendError(`chat needs {"text": "…"}`)
 			return
 		}
-		c.refused(c.sess.Chat(p.Text, c.screen))
+		c.refused(c.sess.Chat(c.ctx, p.Text, c.screen, c.from))
 	case protocol.TypeTab:
 		var p protocol.TabPayload
 		if err := json.Unmarshal(env.Payload, &p); err != nil || p.TabID == "" {
 			c.sendError(`tab needs {"tab_id": "…"}`)
 			return
 		}
-		if err := c.sess.Tab(c.ctx, p.TabID); err != nil {
+		if err := c.sess.Tab(c.ctx, p.TabID, c.from); err != nil {
 			// A refused tab the mode has (the rate limit) is that tab's error, for this screen only.
-			if problem := chat.Explain(err); problem.Kind == chat.ProblemRateLimited {
+			if problem := chat.Explain(err); problem.Kind == chat.ProblemRateLimited || problem.Kind == chat.ProblemBudget {
 				c.deliver(chat.TabFailed{ModeID: c.sess.ModeID(), TabID: p.TabID, Problem: problem})
 				return
 			}
@@ -198,7 +200,7 @@ func (c *client) refused(err error) {
 	if p.Kind == chat.ProblemInternal {
 		c.logger.Error("request failed", "err", err)
 	}
-	c.send(protocol.TypeError, 0, protocol.ErrorPayload{Error: p.Message, Retryable: p.Retryable})
+	c.send(protocol.TypeError, 0, protocol.ErrorPayload{Error: p.Message, Retryable: p.Retryable, RetryAfter: p.RetryAfter})
 }
 
 func (c *client) sendError(msg string) {

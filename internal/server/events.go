@@ -32,7 +32,7 @@ func wireMessage(ev chat.Event, screen string) (typ string, turn int, payload an
 	case chat.TurnDone:
 		return protocol.TypeChatChunk, e.Turn, protocol.ChunkPayload{Done: true}
 	case chat.TurnFailed:
-		return protocol.TypeChatError, e.Turn, protocol.ErrorPayload{Error: e.Problem.Message, Retryable: e.Problem.Retryable}
+		return protocol.TypeChatError, e.Turn, protocol.ErrorPayload{Error: e.Problem.Message, Retryable: e.Problem.Retryable, RetryAfter: e.Problem.RetryAfter}
 	case chat.Cleared:
 		return protocol.TypeChatCleared, 0, struct{}{}
 	case chat.TabSelected:
@@ -50,7 +50,7 @@ func wireMessage(ev chat.Event, screen string) (typ string, turn int, payload an
 	case chat.VisualizationFailed:
 		return protocol.TypeVisualizationError, 0, protocol.ErrorPayload{Error: e.Problem.Message, Retryable: e.Problem.Retryable}
 	case chat.TabFailed:
-		return protocol.TypeTabError, 0, protocol.TabErrorPayload{ModeID: e.ModeID, TabID: e.TabID, Error: e.Problem.Message, Retryable: e.Problem.Retryable}
+		return protocol.TypeTabError, 0, protocol.TabErrorPayload{ModeID: e.ModeID, TabID: e.TabID, Error: e.Problem.Message, Retryable: e.Problem.Retryable, RetryAfter: e.Problem.RetryAfter}
 	}
 	return "", 0, nil
 }

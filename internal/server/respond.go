@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"presto/internal/chat"
 )
@@ -60,6 +61,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := problemStatus[p.Kind]
 	s.Logger.Warn("request failed", "id", requestID(r.Context()), "path", r.URL.Path, "status", status, "err", err)
+	if p.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(p.RetryAfter))
+	}
 	writeError(w, status, p.Message)
 }
 
@@ -67,6 +71,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 var problemStatus = map[chat.ProblemKind]int{
 	chat.ProblemRejected:    http.StatusBadRequest,
 	chat.ProblemRateLimited: http.StatusTooManyRequests,
+	chat.ProblemBudget:      http.StatusTooManyRequests,
 	chat.ProblemNotFound:    http.StatusNotFound,
 	chat.ProblemConflict:    http.StatusConflict,
 	chat.ProblemUpstream:    http.StatusBadGateway,

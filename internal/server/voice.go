@@ -11,7 +11,7 @@ import (
 // access token as /ws, 256 KB per message, and one upstream realtime session per socket.
 func (s *Server) handleVoice() http.Handler {
 	return s.handleSocket(protocol.MaxVoiceMessageBytes, voiceQueueBytes, s.voiceRate(), func(c *client) {
-		c.voice = s.Voice.NewRelay(c.sess, func(typ string, payload any) { c.send(typ, 0, payload) })
+		c.voice = s.Voice.NewRelay(c.sess, c.from, func(typ string, payload any) { c.send(typ, 0, payload) })
 	})
 }
 

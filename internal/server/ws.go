@@ -8,6 +8,7 @@ import (
 	"github.com/coder/websocket"
 
 	"presto/internal/clientaddr"
+	"presto/internal/chat"
 	"presto/internal/protocol"
 )
 
@@ -88,7 +89,7 @@ func (s *Server) handleSocket(readLimit int64, queueBytes int, rate messageRate,
 // upgrade accepts the socket and loads the session; serve subscribes it, which queues the session
 // message first.
 func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, readLimit int64, queueBytes int, rate messageRate) (*client, error) {
-	id := s.sessionID(w, r)
+	id, from := s.sessionID(w, r), clientAddr(r)
 	// The origin was checked by originAllowed, exactly (the library's own check ignores the scheme).
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
@@ -96,12 +97,18 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, readLimit int64
 		return nil, err // Accept has answered (400 for a request that is no upgrade)
 	}
 	conn.SetReadLimit(readLimit)
-	sess, err := s.Chat.Open(r.Context(), id)
+	sess, err := s.Chat.Open(r.Context(), id, from)
 	if err != nil {
+		if p := chat.Explain(err); p.Kind == chat.ProblemBudget {
+			// Too many new sessions from this address: 1013 is "try again later", and the reason
+			// says when (a close reason is at most 123 bytes; these are shorter).
+			conn.Close(websocket.StatusTryAgainLater, p.Message)
+			return nil, err
+		}
 		s.Logger.Error("open session", "err", err)
 		conn.Close(websocket.StatusInternalError, "session unavailable")
 		return nil, err
 	}
 	// The request's context ends when the handler returns; the socket's must not.
-	return newClient(context.WithoutCancel(r.Context()), conn, sess, queueBytes, rate, s.Metrics, s.Logger), nil
+	return newClient(context.WithoutCancel(r.Context()), conn, sess, from, queueBytes, rate, s.Metrics, s.Logger), nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -40,9 +41,10 @@ type Service struct {
 	Logger      *slog.Logger
 }
 
-// NewRelay makes the relay of one /voice socket of sess; Start opens the upstream.
-func (v *Service) NewRelay(sess *chat.Session, send Send) *Relay {
-	return &Relay{svc: v, settings: v.Settings, sess: sess, send: send, logger: v.Logger}
+// NewRelay makes the relay of one /voice socket of sess, from the client address from (charged for
+// the charts and switches the voice asks for); Start opens the upstream.
+func (v *Service) NewRelay(sess *chat.Session, from netip.Addr, send Send) *Relay {
+	return &Relay{svc: v, settings: v.Settings, sess: sess, from: from, send: send, logger: v.Logger}
 }
 
 // Relay is one /voice socket's link to the realtime model: it opens the upstream, keeps it open
@@ -51,6 +53,7 @@ type Relay struct {
 	svc      *Service
 	settings Settings
 	sess     *chat.Session
+	from     netip.Addr
 	send     Send
 	logger   *slog.Logger
 
@@ -468,7 +471,7 @@ func (r *Relay) toolCall(ctx context.Context, ev upstreamEvent) {
 		r.output(ctx, ev.CallID, "It is appearing on the screen now. Say one short sentence about it; do not read out every figure.")
 		go func() {
 			// Every screen and this socket see visualization_generating, then the tool_result.
-			if _, err := r.sess.Visualize(ctx, args); err != nil {
+			if _, err := r.sess.Visualize(ctx, args, r.from); err != nil {
 				if ctx.Err() == nil {
 					r.logger.Warn("voice visualization failed", "err", err)
 					r.note(ctx, "(The "+args.VisType+" of "+args.Description+" could not be shown: "+chat.Explain(err).Message+". Do not say it is on the screen.)")
@@ -483,7 +486,7 @@ func (r *Relay) toolCall(ctx context.Context, ev upstreamEvent) {
 		r.mu.Unlock()
 		go func() {
 			output := ""
-			mode, err := r.sess.SwitchMode(ctx, args)
+			mode, err := r.sess.SwitchMode(ctx, args, r.from)
 			if err != nil {
 				output = "error: " + chat.Explain(err).Message + " Say so in one sentence."
 			} else {
