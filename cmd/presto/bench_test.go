@@ -51,11 +51,11 @@ func benchFirstToken(b *testing.B, n int) {
 		return llmtest.Text("Your checking balance is $4,215.37 as of today.", 8).WithFirstDelay(firstTokenDelay).WithDelay(chunkGap)
 	}))
 	defer fake.Close()
-	a := startApp(b, map[string]string{
+	a := startApp(b, withLoadBudgets(map[string]string{
 		"AZURE_PROJECT_ENDPOINT": fake.URL, "AZURE_API_KEY": "k", "LOG_LEVEL": "error",
-		"PRESTO_MAX_CONCURRENT_LLM": "1000", "PRESTO_CHATS_PER_MINUTE": "1000000",
+		"PRESTO_MAX_CONCURRENT_LLM": "1000",
 		"PRESTO_MAX_SOCKETS_PER_ADDRESS": "100000", "PRESTO_SOCKET_MESSAGES_PER_SECOND": "1000000",
-	})
+	}))
 	conns := make([]*websocket.Conn, n)
 	for i := range conns {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -24,6 +24,30 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatalf("upstream time defaults: turn %v, first token %v, breaker %d/%v, grace %v",
 			c.TurnTimeout, c.FirstTokenTimeout, c.BreakerFailures, c.BreakerCooldown, c.ShutdownGrace)
 	}
+	if c.ChatsPerMinute != 20 || c.CallsPerAddress != 60 || c.SessionsPerAddress != 30 || c.ModesPerAddress != 10 ||
+		c.CallsPerMinute != 600 || c.MaxTokensPerDay != 0 || c.ModeTTL != 30*24*time.Hour {
+		t.Fatalf("budget defaults: %+v", c)
+	}
+}
+
+func TestLoadConfigReadsBudgets(t *testing.T) {
+	env := map[string]string{
+		"PRESTO_LLM_CALLS_PER_ADDRESS_PER_MINUTE": "7", "PRESTO_SESSIONS_PER_ADDRESS_PER_MINUTE": "8",
+		"PRESTO_MODES_PER_ADDRESS_PER_DAY": "9", "PRESTO_LLM_CALLS_PER_MINUTE": "100", "PRESTO_MAX_TOKENS_PER_DAY": "2000000",
+		"PRESTO_MODE_TTL": "7d",
+	}
+	c, err := loadConfig(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CallsPerAddress != 7 || c.SessionsPerAddress != 8 || c.ModesPerAddress != 9 || c.CallsPerMinute != 100 ||
+		c.MaxTokensPerDay != 2000000 || c.ModeTTL != 7*24*time.Hour {
+		t.Fatalf("got %+v", c)
+	}
+	env["PRESTO_MODE_TTL"] = "36h"
+	if c, err := loadConfig(nil, func(k string) string { return env[k] }, io.Discard); err != nil || c.ModeTTL != 36*time.Hour {
+		t.Fatalf("PRESTO_MODE_TTL=36h: %v, %v", c.ModeTTL, err)
+	}
 }
 
 func TestLoadConfigReadsEnvAndFlags(t *testing.T) {
@@ -87,6 +111,14 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"PRESTO_SHUTDOWN_GRACE": "-1s"}, "PRESTO_SHUTDOWN_GRACE"},
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{map[string]string{"PRESTO_DATABASE_URL": "mysql://x"}, "PRESTO_DATABASE_URL"},
+		{map[string]string{"PRESTO_CHATS_PER_MINUTE": "0"}, "PRESTO_CHATS_PER_MINUTE"},
+		{map[string]string{"PRESTO_LLM_CALLS_PER_ADDRESS_PER_MINUTE": "0"}, "PRESTO_LLM_CALLS_PER_ADDRESS_PER_MINUTE"},
+		{map[string]string{"PRESTO_SESSIONS_PER_ADDRESS_PER_MINUTE": "-1"}, "PRESTO_SESSIONS_PER_ADDRESS_PER_MINUTE"},
+		{map[string]string{"PRESTO_MODES_PER_ADDRESS_PER_DAY": "ten"}, "PRESTO_MODES_PER_ADDRESS_PER_DAY"},
+		{map[string]string{"PRESTO_LLM_CALLS_PER_MINUTE": "1.5"}, "PRESTO_LLM_CALLS_PER_MINUTE"},
+		{map[string]string{"PRESTO_MAX_TOKENS_PER_DAY": "0"}, "PRESTO_MAX_TOKENS_PER_DAY"},
+		{map[string]string{"PRESTO_MODE_TTL": "0d"}, "PRESTO_MODE_TTL"},
+		{map[string]string{"PRESTO_MODE_TTL": "a month"}, "PRESTO_MODE_TTL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {

@@ -29,6 +29,9 @@ func BenchmarkIdleSessions(b *testing.B) {
 		cmd := exec.Command(bin)
 		cmd.Env = append(os.Environ(), "PRESTO_ADDR=127.0.0.1:0", "PRESTO_DATA_DIR="+b.TempDir(), "LOG_LEVEL=error", "PRESTO_LLM=offline",
 			"PRESTO_MAX_SOCKETS_PER_ADDRESS=100000") // all from 127.0.0.1
+		for k, v := range loadBudgets { // 10,000 new sessions from one address
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
 		stdout, _ := cmd.StdoutPipe()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)

@@ -14,9 +14,9 @@ import (
 	"presto/internal/store"
 )
 
-// modePruneEvery is how often a server prunes the generated modes unused for PRESTO_MODE_TTL:
-// the TTL is days, so an hour late is nothing, and the prune is one delete.
-const modePruneEvery = time.Hour
+// modePruneEvery is how often a server prunes the generated modes unused for ttl: hourly for a
+// TTL of days (an hour late is nothing, and the prune is one delete), a quarter of a shorter one.
+func modePruneEvery(ttl time.Duration) time.Duration { return min(time.Hour, ttl/4) }
 
 // runModes is `presto modes prune [-unused-for 30d] [-data-dir dir]`: delete the generated modes
 // no session has used for that long (default PRESTO_MODE_TTL), with their cached tabs and images,

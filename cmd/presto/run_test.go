@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,6 +20,20 @@ import (
 type app struct {
 	url  string // http://127.0.0.1:PORT
 	stop func() error
+}
+
+// loadBudgets raises every budget past what a benchmark spends from its one address (127.0.0.1):
+// hundreds of sessions, and calls as fast as the fake answers them.
+var loadBudgets = map[string]string{
+	"PRESTO_CHATS_PER_MINUTE": "100000000", "PRESTO_LLM_CALLS_PER_ADDRESS_PER_MINUTE": "100000000",
+	"PRESTO_SESSIONS_PER_ADDRESS_PER_MINUTE": "100000000", "PRESTO_LLM_CALLS_PER_MINUTE": "100000000",
+}
+
+// withLoadBudgets is env with loadBudgets added.
+func withLoadBudgets(env map[string]string) map[string]string {
+	out := maps.Clone(loadBudgets)
+	maps.Copy(out, env)
+	return out
 }
 
 // startApp runs the program as main would, with env as its whole environment, and waits for

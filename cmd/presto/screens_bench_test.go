@@ -55,8 +55,8 @@ func readDone(b *testing.B, c *websocket.Conn) time.Time {
 func BenchmarkFanOut(b *testing.B) {
 	for _, n := range []int{1, 2, 10} {
 		b.Run(fmt.Sprintf("sockets=%d", n), func(b *testing.B) {
-			a := startApp(b, map[string]string{"LOG_LEVEL": "error", "PRESTO_CHATS_PER_MINUTE": "100000000", "PRESTO_PREFETCH_TABS": "false",
-				"PRESTO_SOCKET_MESSAGES_PER_SECOND": "1000000"})
+			a := startApp(b, withLoadBudgets(map[string]string{"LOG_LEVEL": "error", "PRESTO_PREFETCH_TABS": "false",
+				"PRESTO_SOCKET_MESSAGES_PER_SECOND": "1000000"}))
 			conns := make([]*websocket.Conn, n)
 			for i := range conns {
 				conns[i] = dialBench(b, a, "fan-out-bench-1")
@@ -90,8 +90,8 @@ func BenchmarkFanOut(b *testing.B) {
 //	go test ./cmd/presto -run '^$' -bench CrossReplica -benchtime 20x
 func BenchmarkCrossReplicaDelay(b *testing.B) {
 	const sessions = 200
-	env := map[string]string{"LOG_LEVEL": "error", "PRESTO_CHATS_PER_MINUTE": "100000000", "PRESTO_PREFETCH_TABS": "false",
-		"PRESTO_MAX_CONCURRENT_LLM": "1000", "PRESTO_MAX_SOCKETS_PER_ADDRESS": "100000", "PRESTO_SOCKET_MESSAGES_PER_SECOND": "1000000"}
+	env := withLoadBudgets(map[string]string{"LOG_LEVEL": "error", "PRESTO_PREFETCH_TABS": "false",
+		"PRESTO_MAX_CONCURRENT_LLM": "1000", "PRESTO_MAX_SOCKETS_PER_ADDRESS": "100000", "PRESTO_SOCKET_MESSAGES_PER_SECOND": "1000000"})
 	ra, rb := startReplicasB(b, env)
 	type pair struct{ onA, onB *websocket.Conn }
 	pairs := make([]pair, sessions)

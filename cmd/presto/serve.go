@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -87,7 +88,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	limits.TurnTimeout = cfg.TurnTimeout
 	limits.PrefetchTabs = cfg.PrefetchTabs
 	chats = chat.NewService(provider, st, catalog, limits, budgets, logger, m)
-	go pruneModesEvery(ctx, modePruneEvery, st, cfg, chats.LiveModes, logger)
+	// The prune ends before the store closes (defers run last first).
+	pruneCtx, stopPrune := context.WithCancel(ctx)
+	var pruning sync.WaitGroup
+	pruning.Go(func() { pruneModesEvery(pruneCtx, modePruneEvery(cfg.ModeTTL), st, cfg, chats.LiveModes, logger) })
+	defer pruning.Wait()
+	defer stopPrune()
 	if pg, ok := st.(*postgres.Store); ok {
 		// Several replicas: events cross them, and a new mode is generated once among them.
 		relay, err := pgrelay.Open(ctx, cfg.DatabaseURL, logger)

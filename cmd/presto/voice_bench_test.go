@@ -104,12 +104,12 @@ func benchVoiceRelay(b *testing.B, bin string) {
 	fake.Start()
 	b.Cleanup(fake.Close)
 	b.Cleanup(rt.Close) // runs first: ends the hijacked connections
-	env := map[string]string{
+	env := withLoadBudgets(map[string]string{
 		"AZURE_PROJECT_ENDPOINT": fake.URL, "AZURE_API_KEY": "voice-key", "AZURE_REALTIME_DEPLOYMENT": "rt-dep",
 		"PRESTO_PREFETCH_TABS": "false", "LOG_LEVEL": "error", "PRESTO_VOICE_SILENCE_MS": fmt.Sprint(voiceSilenceMs),
 		"PRESTO_MAX_VOICE_SESSIONS": "1000", "PRESTO_VOICE_MAX_MINUTES": "1000",
 		"PRESTO_MAX_SOCKETS_PER_ADDRESS": "100000", "PRESTO_SOCKET_MESSAGES_PER_SECOND": "1000000",
-	}
+	})
 	var a *app
 	pids := []int{os.Getpid()}
 	serverPID := os.Getpid()

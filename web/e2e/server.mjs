@@ -116,6 +116,11 @@ export class Server {
       PRESTO_DATA_DIR: this.dataDir,
       PRESTO_LLM: "offline",
       LOG_LEVEL: "warn",
+      // Every page of the suite comes from 127.0.0.1: the per-address budgets of a public demo
+      // (new sessions, LLM calls, new modes) would refuse it. A test of a budget sets its own.
+      PRESTO_SESSIONS_PER_ADDRESS_PER_MINUTE: "100000",
+      PRESTO_LLM_CALLS_PER_ADDRESS_PER_MINUTE: "100000",
+      PRESTO_MODES_PER_ADDRESS_PER_DAY: "100000",
       ...this.env,
     });
     // The data dir is also the working dir, so no stray .env of the developer is read.
