@@ -136,18 +136,19 @@ func refusalKind(msg string) string {
 	return kind
 }
 
-// workers runs f for i = 0 … c.Count-1 on c.Concurrency goroutines, until ctx ends.
-func workers(ctx context.Context, c Config, f func(i int)) {
+// workers runs f for i = 0 … c.Count-1 on c.Concurrency goroutines, until ctx ends; worker is
+// the goroutine's number, for what one goroutine keeps between calls.
+func workers(ctx context.Context, c Config, f func(worker, i int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range c.Concurrency {
+	for w := range c.Concurrency {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= c.Count {
 					return
 				}
-				f(i)
+				f(w, i)
 			}
 		})
 	}
@@ -157,7 +158,7 @@ func workers(ctx context.Context, c Config, f func(i int)) {
 // chatFlood opens a socket for each chat, of session(i), sends one question (never the same
 // twice, so that no answer comes from the cache) and closes it.
 func chatFlood(ctx context.Context, c Config, r *Report, session func(i int) string) error {
-	workers(ctx, c, func(i int) {
+	workers(ctx, c, func(_, i int) {
 		conn, _, refused := dial(ctx, c, session(i))
 		if refused != "" {
 			r.add(refused)
@@ -202,7 +203,7 @@ func tabFlood(ctx context.Context, c Config, r *Report) error {
 		}
 	}
 	client := &http.Client{Timeout: 2 * time.Minute}
-	workers(ctx, c, func(i int) {
+	workers(ctx, c, func(_, i int) {
 		body, _ := json.Marshal(map[string]string{"tab_id": tabs[i%len(tabs)], "mode_id": sw.Mode.ID})
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, c.URL+"/api/tab-content?session="+id, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -230,25 +231,22 @@ func modeFlood(ctx context.Context, c Config, r *Report) error {
 		return err
 	}
 	run := randomID()
-	conns := make([]*websocket.Conn, c.Concurrency)
-	var mu sync.Mutex
-	workers(ctx, c, func(i int) {
-		w := i % c.Concurrency
-		mu.Lock()
-		conn := conns[w]
-		mu.Unlock()
-		if conn == nil {
-			var refused string
-			if conn, _, refused = dial(ctx, c, ""); refused != "" {
+	conns := make([]*websocket.Conn, c.Concurrency) // one socket per worker, redialled when it ends
+	workers(ctx, c, func(w, i int) {
+		if conns[w] == nil {
+			conn, _, refused := dial(ctx, c, "")
+			if refused != "" {
 				r.add(refused)
 				return
 			}
-			mu.Lock()
 			conns[w] = conn
-			mu.Unlock()
 		}
-		outcome, _ := chat(ctx, conn, fmt.Sprintf("Presto-Change-O, you're a widget maker number %s %d", run, i))
+		outcome, _ := chat(ctx, conns[w], fmt.Sprintf("Presto-Change-O, you're a widget maker number %s %d", run, i))
 		r.add(outcome)
+		if !strings.HasPrefix(outcome, "chat ") { // the socket ended
+			conns[w].CloseNow()
+			conns[w] = nil
+		}
 	})
 	for _, conn := range conns {
 		if conn != nil {

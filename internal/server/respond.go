@@ -60,9 +60,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return // the client went away
 	}
 	status := problemStatus[p.Kind]
-	s.Logger.Warn("request failed", "id", requestID(r.Context()), "path", r.URL.Path, "status", status, "err", err)
 	if p.RetryAfter > 0 {
+		// A budget's refusal is counted in /metrics; a warning each would let a flood fill the log.
+		s.Logger.Debug("request refused", "id", requestID(r.Context()), "path", r.URL.Path, "status", status, "err", err)
 		w.Header().Set("Retry-After", strconv.Itoa(p.RetryAfter))
+	} else {
+		s.Logger.Warn("request failed", "id", requestID(r.Context()), "path", r.URL.Path, "status", status, "err", err)
 	}
 	writeError(w, status, p.Message)
 }
