@@ -236,13 +236,13 @@ func (s *Service) load(ctx context.Context, id string, from netip.Addr) (*Sessio
 	}
 	sessCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	sess := &Session{
-		id:      id,
-		deps:    s.deps,
-		ctx:     sessCtx,
-		stop:    stop,
-		state:   state,
-		mode:    mode,
-		turn:    state.Turn,
+		id:    id,
+		deps:  s.deps,
+		ctx:   sessCtx,
+		stop:  stop,
+		state: state,
+		mode:  mode,
+		turn:  state.Turn,
 	}
 	sess.tabs.init(sess)
 	return sess, nil

@@ -24,11 +24,11 @@ type Subscriber func(Event)
 // the subscribers (sockets) its events go to. Sockets and requests of one session on one replica
 // share one Session.
 type Session struct {
-	id      string
-	deps    *deps
-	refs    int                // guarded by the service's mutex
-	ctx     context.Context    // ends when the last socket or request lets go of the session
-	stop    context.CancelFunc // ends ctx
+	id   string
+	deps *deps
+	refs int                // guarded by the service's mutex
+	ctx  context.Context    // ends when the last socket or request lets go of the session
+	stop context.CancelFunc // ends ctx
 
 	mu       sync.Mutex
 	state    store.Session

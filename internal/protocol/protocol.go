@@ -135,8 +135,8 @@ type TabContentPayload struct {
 
 // TabErrorPayload says a tab could not be filled.
 type TabErrorPayload struct {
-	ModeID    string `json:"mode_id"`
-	TabID     string `json:"tab_id"`
+	ModeID     string `json:"mode_id"`
+	TabID      string `json:"tab_id"`
 	Error      string `json:"error"`
 	Retryable  bool   `json:"retryable"`
 	RetryAfter int    `json:"retry_after,omitempty"` // seconds, when a budget ran out
