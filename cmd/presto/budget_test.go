@@ -304,3 +304,29 @@ func waitLiveSessions(t *testing.T, a *app, n int) {
 	}
 	t.Fatalf("live sessions never reached %d", n)
 }
+
+// TestBudgetsFollowTheForwardedClient: behind a trusted proxy each client the proxy forwards for
+// has its own budget, and one of them spending it refuses no one else.
+func TestBudgetsFollowTheForwardedClient(t *testing.T) {
+	a := startApp(t, map[string]string{"PRESTO_TRUSTED_PROXIES": "127.0.0.1", "PRESTO_SESSIONS_PER_ADDRESS_PER_MINUTE": "1"})
+	open := func(client string) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		conn, _, err := websocket.Dial(ctx, a.wsURL(""), &websocket.DialOptions{HTTPHeader: http.Header{"X-Forwarded-For": {client}}})
+		if err != nil {
+			return err
+		}
+		defer conn.CloseNow()
+		_, _, err = conn.Read(ctx) // the session message, or the close that refuses it
+		return err
+	}
+	if err := open("198.51.100.1"); err != nil {
+		t.Fatalf("the first client's new session: %v", err)
+	}
+	if err := open("198.51.100.1"); websocket.CloseStatus(err) != websocket.StatusTryAgainLater {
+		t.Fatalf("the first client's second new session: %v, want close 1013", err)
+	}
+	if err := open("198.51.100.2"); err != nil {
+		t.Fatalf("another client behind the same proxy: %v", err)
+	}
+}

@@ -3,14 +3,13 @@ package server
 import (
 	"net/http"
 	"net/netip"
+
+	"presto/internal/clientaddr"
 )
 
-// clientAddr is the address budgets charge a request to: the TCP peer. It is the one place the
-// server decides who a client is.
-func clientAddr(r *http.Request) netip.Addr {
-	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return netip.Addr{} // not a TCP peer (a test's fake request): all such share one budget
-	}
-	return ap.Addr().Unmap()
+// clientAddr is the address budgets charge a request to: the TCP peer, or behind one of
+// PRESTO_TRUSTED_PROXIES the client it forwarded for. It is the one place the server decides who a
+// client is.
+func (s *Server) clientAddr(r *http.Request) netip.Addr {
+	return clientaddr.From(r, s.TrustedProxies)
 }

@@ -87,7 +87,7 @@ func (s *Server) checkReady(ctx context.Context) error {
 // withSession runs f with the caller's live session, answering the error itself when the session
 // cannot be loaded.
 func (s *Server) withSession(w http.ResponseWriter, r *http.Request, f func(*chat.Session)) {
-	sess, err := s.Chat.Open(r.Context(), s.sessionID(w, r), clientAddr(r))
+	sess, err := s.Chat.Open(r.Context(), s.sessionID(w, r), s.clientAddr(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -183,7 +183,7 @@ func (s *Server) handleTabContent() http.Handler {
 			return
 		}
 		s.withSession(w, r, func(sess *chat.Session) {
-			results, err := sess.TabContent(r.Context(), in.ModeID, in.TabID, clientAddr(r))
+			results, err := sess.TabContent(r.Context(), in.ModeID, in.TabID, s.clientAddr(r))
 			if err != nil {
 				s.fail(w, r, err)
 				return

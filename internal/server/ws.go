@@ -89,7 +89,7 @@ func (s *Server) handleSocket(readLimit int64, queueBytes int, rate messageRate,
 // upgrade accepts the socket and loads the session; serve subscribes it, which queues the session
 // message first.
 func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, readLimit int64, queueBytes int, rate messageRate) (*client, error) {
-	id, from := s.sessionID(w, r), clientAddr(r)
+	id, from := s.sessionID(w, r), s.clientAddr(r)
 	// The origin was checked by originAllowed, exactly (the library's own check ignores the scheme).
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
