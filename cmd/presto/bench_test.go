@@ -53,8 +53,7 @@ func benchFirstToken(b *testing.B, n int) {
 	defer fake.Close()
 	a := startApp(b, withLoadBudgets(map[string]string{
 		"AZURE_PROJECT_ENDPOINT": fake.URL, "AZURE_API_KEY": "k", "LOG_LEVEL": "error",
-		"PRESTO_MAX_CONCURRENT_LLM": "1000",
-		"PRESTO_MAX_SOCKETS_PER_ADDRESS": "100000", "PRESTO_SOCKET_MESSAGES_PER_SECOND": "1000000",
+		"PRESTO_MAX_CONCURRENT_LLM": "1000", "PRESTO_MAX_SOCKETS_PER_ADDRESS": "100000", "PRESTO_SOCKET_MESSAGES_PER_SECOND": "1000000",
 	}))
 	conns := make([]*websocket.Conn, n)
 	for i := range conns {

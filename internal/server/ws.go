@@ -7,8 +7,8 @@ import (
 
 	"github.com/coder/websocket"
 
-	"presto/internal/clientaddr"
 	"presto/internal/chat"
+	"presto/internal/clientaddr"
 	"presto/internal/protocol"
 )
 
