@@ -10,6 +10,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"presto/internal/budget"
 	"presto/internal/message"
 	"presto/internal/modes"
 	"presto/internal/persona"
@@ -304,7 +305,11 @@ func (s *Session) Chat(ctx context.Context, text, screen string, from netip.Addr
 // is kept by session id in the budget, not here: it outlives this Session, which goes when its
 // last socket does, and on PostgreSQL it is the same on every replica.
 func (s *Session) admit(ctx context.Context) error {
-	return s.deps.budget.Chat(ctx, s.id)
+	err := s.deps.budget.Chat(ctx, s.id)
+	if err != nil && !errors.As(err, new(*budget.Exceeded)) {
+		return storeFailed("your limits could not be checked in the database; try again", err)
+	}
+	return err
 }
 
 // Cancel stops the turn in flight, here or on another replica.

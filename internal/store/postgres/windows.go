@@ -2,9 +2,13 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // sweepEvery is how often a replica drops the windows that have emptied.
@@ -45,11 +49,28 @@ func (w *Windows) Take(ctx context.Context, key string, limit int, window time.D
 		ok   bool
 		wait float64
 	)
-	err := withCtxErr(ctx, w.store.pool.QueryRow(ctx, takeSQL, key, limit, window.Seconds()).Scan(&ok, &wait))
-	if err != nil {
+	take := func() error { return w.store.pool.QueryRow(ctx, takeSQL, key, limit, window.Seconds()).Scan(&ok, &wait) }
+	err := take()
+	if connectionLost(err) && ctx.Err() == nil {
+		// A pooled connection the server ended (a restart, a failover, an administrator) fails
+		// once; the pool gives a fresh one. Counting a take twice, were the first one applied,
+		// only errs on the side of the budget.
+		err = take()
+	}
+	if err = withCtxErr(ctx, err); err != nil {
 		return false, 0, fmt.Errorf("take from window %q: %w", key, err)
 	}
 	return ok, time.Duration(max(wait, 0) * float64(time.Second)), nil
+}
+
+// connectionLost reports whether err is the server ending the connection (class 08, or 57P01
+// admin shutdown and its kin), after which the same statement on a new connection may succeed.
+func connectionLost(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
+	}
+	return pgconn.SafeToRetry(err)
 }
 
 // sweep drops the rows whose windows emptied, at most once a minute per replica: an empty window
