@@ -49,7 +49,9 @@ func (w *Windows) Take(ctx context.Context, key string, limit int, window time.D
 		ok   bool
 		wait float64
 	)
-	take := func() error { return w.store.pool.QueryRow(ctx, takeSQL, key, limit, window.Seconds()).Scan(&ok, &wait) }
+	take := func() error {
+		return w.store.pool.QueryRow(ctx, takeSQL, key, limit, window.Seconds()).Scan(&ok, &wait)
+	}
 	err := take()
 	if connectionLost(err) && ctx.Err() == nil {
 		// A pooled connection the server ended (a restart, a failover, an administrator) fails
