@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -31,6 +32,7 @@ type Config struct {
 	FakeURL     string        // cmd/fakellm, whose GET /stats counts the LLM calls that reached it
 	PID         int           // the server's process, whose peak memory is reported (Linux)
 	Payload     int           // never-read: bytes of each echo message
+	HealthFrom  string        // connections: the local address /healthz is asked from ("" the same as the sockets)
 }
 
 // defaultCounts bound each scenario when -count is not given.
@@ -53,6 +55,7 @@ func Parse(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.FakeURL, "fake", "", "cmd/fakellm's address, to count the LLM calls that reached it (GET /stats)")
 	fs.IntVar(&c.PID, "pid", 0, "the server's process id, to report its peak memory (Linux)")
 	fs.IntVar(&c.Payload, "payload-bytes", 60<<10, "never-read: bytes of each echo message (under the 64 KB message limit)")
+	fs.StringVar(&c.HealthFrom, "health-from", "", "connections: ask /healthz from this local address (e.g. 127.0.0.2), as a monitor or another user would, not from the attacking one")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -76,6 +79,11 @@ func Parse(args []string, stderr io.Writer) (Config, error) {
 	}
 	if c.Count < 0 || c.Concurrency < 1 || c.Payload < 1 || c.PID < 0 {
 		problems = append(problems, errors.New("-count, -concurrency, -payload-bytes and -pid must be positive"))
+	}
+	if c.HealthFrom != "" {
+		if _, err := netip.ParseAddr(c.HealthFrom); err != nil {
+			problems = append(problems, fmt.Errorf("-health-from must be an IP address, got %q", c.HealthFrom))
+		}
 	}
 	if c.Count == 0 {
 		c.Count = defaultCounts[c.Scenario]

@@ -21,12 +21,13 @@ func TestParseDefaults(t *testing.T) {
 
 func TestParseReadsEveryFlag(t *testing.T) {
 	c, err := Parse([]string{"-scenario", "tab-flood", "-url", "http://10.0.0.2:9000/", "-duration", "5s", "-count", "7",
-		"-concurrency", "3", "-token", "s3cret", "-fake", "http://127.0.0.1:9100", "-pid", "42", "-payload-bytes", "100"}, io.Discard)
+		"-concurrency", "3", "-token", "s3cret", "-fake", "http://127.0.0.1:9100", "-pid", "42", "-payload-bytes", "100",
+		"-health-from", "127.0.0.2"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Config{URL: "http://10.0.0.2:9000", Scenario: "tab-flood", Duration: 5 * time.Second, Count: 7, Concurrency: 3,
-		Token: "s3cret", FakeURL: "http://127.0.0.1:9100", PID: 42, Payload: 100}
+		Token: "s3cret", FakeURL: "http://127.0.0.1:9100", PID: 42, Payload: 100, HealthFrom: "127.0.0.2"}
 	if c != want {
 		t.Fatalf("got %+v\nwant %+v", c, want)
 	}
@@ -46,6 +47,7 @@ func TestParseRefusesWhatCannotRun(t *testing.T) {
 		{[]string{"-scenario", "chats", "-concurrency", "0"}, "must be positive"},
 		{[]string{"-scenario", "chats", "-count", "-1"}, "must be positive"},
 		{[]string{"-scenario", "chats", "extra"}, `unexpected argument "extra"`},
+		{[]string{"-scenario", "connections", "-health-from", "localhost"}, "-health-from must be an IP address"},
 		{[]string{"-scenario", "chats", "-nope"}, "flag provided but not defined"},
 	}
 	for _, tt := range tests {

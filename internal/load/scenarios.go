@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -373,7 +374,11 @@ func connections(ctx context.Context, c Config, r *Report) error {
 }
 
 func probeHealth(ctx context.Context, c Config, r *Report) {
-	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if c.HealthFrom != "" {
+		dialer.LocalAddr = &net.TCPAddr{IP: net.ParseIP(c.HealthFrom)}
+	}
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true, DialContext: dialer.DialContext}}
 	ticker := time.NewTicker(250 * time.Millisecond)
 	defer ticker.Stop()
 	for {
