@@ -304,7 +304,7 @@ func TestVoiceBargeInAfterAllTheAudioCame(t *testing.T) {
 		t.Fatalf("truncation %+v, want %s at 1000 ms, accepted", tr, first)
 	}
 
-	second := utter(0) // the barge-in's own answer
+	second := utter(0)                                                    // the barge-in's own answer
 	send(t, mic, "played", map[string]any{"item_id": second, "ms": 3000}) // it played to its end
 	bargeIn(second, 3000)
 	utter(0) // its answer: the played message before it has been handled
