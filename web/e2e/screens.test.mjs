@@ -295,8 +295,11 @@ describe("tab clicks against the per-session limit", () => {
     assert.equal(await page.getByTestId("tab-retry").count(), 1);
     await ui.screenshot(page, join(shots, "tab-rate-limited.png"));
 
-    // Once the limit allows another request (the notice says when), Retry fills the tab.
-    const wait = Number(/(\d+)\s*s\b/.exec(text)?.[1] ?? 20);
+    // Once the limit allows another request (the refusal says when, and the notice shows it),
+    // Retry fills the tab.
+    const wait = err.payload.retry_after;
+    assert.ok(Number.isInteger(wait) && wait > 0, `retry_after ${wait}`);
+    assert.match(text, new RegExp(`try again in ${wait} s`));
     await page.waitForTimeout(wait * 1000 + 300);
     await page.getByTestId("tab-retry").click();
     await ui.waitTab(page, refused, { chart: false });
