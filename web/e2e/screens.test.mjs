@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import WebSocket from "ws";
 import { Server, buildServer, freePort, tempDataDir } from "./server.mjs";
+import { collectingSocket } from "./sockets.mjs";
 import * as ui from "./ui.mjs";
 
 const shots = process.env.E2E_SCREENSHOTS || join(tmpdir(), "presto-e2e-screenshots");
@@ -16,44 +17,7 @@ const laptop = { width: 1440, height: 900 };
 const phone = { width: 390, height: 844 };
 
 /** rawSocket opens /ws on a session as a non-browser client and collects what it receives. */
-async function rawSocket(server, session) {
-  const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/ws?session=${encodeURIComponent(session)}`);
-  const got = [];
-  const waiters = [];
-  ws.on("message", (data) => {
-    const msg = JSON.parse(data.toString());
-    got.push(msg);
-    for (const w of waiters.slice()) {
-      if (w.pred(msg)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(msg);
-      }
-    }
-  });
-  const closed = new Promise((resolve) => ws.on("close", (code) => resolve(code)));
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  return {
-    ws,
-    got,
-    closed,
-    send: (type, payload = {}) => ws.send(JSON.stringify({ type, payload })),
-    next(pred, timeout = 10_000, from = 0) {
-      const seen = got.slice(from).find(pred);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const w = { pred, resolve };
-        waiters.push(w);
-        setTimeout(() => {
-          if (waiters.includes(w)) reject(new Error(`no matching message in ${timeout} ms; got ${got.map((m) => m.type).join(", ")}`));
-        }, timeout).unref();
-      });
-    },
-    close: () => ws.close(),
-  };
-}
+const rawSocket = (server, session) => collectingSocket(`${server.url.replace(/^http/, "ws")}/ws?session=${encodeURIComponent(session)}`);
 
 const userCount = (page, text) => page.locator('[data-testid="chat-message"][data-role="user"]', { hasText: text }).count();
 
@@ -207,7 +171,7 @@ describe("many screens on one session", () => {
       const sel = await raw.next((m) => m.type === "tab_selected");
       assert.deepEqual(sel.payload, { mode_id: "banking", tab_id: target });
       const after = raw.got.indexOf(sel) + 1;
-      const content = await raw.next((m) => (m.type === "tab_content" || m.type === "tab_error") && m.payload.tab_id === target, 10_000, after);
+      const content = await raw.next((m) => (m.type === "tab_content" || m.type === "tab_error") && m.payload.tab_id === target, { from: after });
       assert.equal(content.type, "tab_content", JSON.stringify(content));
       await Promise.all([ui.waitTab(a, target), ui.waitTab(b, target)]);
 

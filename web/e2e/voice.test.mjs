@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import WebSocket from "ws";
 import { Server, buildCommand, buildServer, freePort, startProcess, stopProcess, tempDataDir } from "./server.mjs";
 import * as ui from "./ui.mjs";
+import { collectingSocket } from "./sockets.mjs";
 import { hasVoiceTools, makeWav, sampleRate } from "./voicewav.mjs";
 
 // Screenshots go where run.mjs puts its own (E2E_SCREENSHOTS, or a temp folder).
@@ -77,43 +77,7 @@ async function startVoiceStack(transcripts) {
 /** voiceSocket opens /voice on a new session as a non-browser client and collects what it gets. */
 async function voiceSocket(server) {
   const state = await fetch(`${server.url}/api/state`).then((r) => r.json());
-  const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/voice?session=${encodeURIComponent(state.id)}`);
-  const got = [];
-  const waiters = [];
-  ws.on("message", (data) => {
-    const msg = JSON.parse(data.toString());
-    got.push(msg);
-    for (const w of waiters.slice()) {
-      if (w.pred(msg)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(msg);
-      }
-    }
-  });
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  return {
-    got,
-    send: (type, payload = {}) => ws.send(JSON.stringify({ type, payload })),
-    /** next resolves with the first message from index from on (default: any) that matches. */
-    next(pred, { from = 0, timeout = 10_000 } = {}) {
-      const seen = got.slice(from).find(pred);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const w = { pred, resolve };
-        waiters.push(w);
-        setTimeout(() => {
-          if (waiters.includes(w)) {
-            waiters.splice(waiters.indexOf(w), 1);
-            reject(new Error(`no matching /voice message in ${timeout} ms; got ${got.map((m) => m.type).join(", ")}`));
-          }
-        }, timeout).unref();
-      });
-    },
-    close: () => ws.close(),
-  };
+  return collectingSocket(`${server.url.replace(/^http/, "ws")}/voice?session=${encodeURIComponent(state.id)}`);
 }
 
 /** frames cuts PCM16 samples into base64 messages of 100 ms, the longest the protocol suggests. */
