@@ -165,9 +165,10 @@ describe("voice without a browser: /voice against fakellm", { skip }, () => {
     const audio = await sock.next(is("audio"), { from: stopped });
     const item = audio.payload.item_id;
     // The barge-in comes while the long answer still streams.
-    await sock.next((m) => m.type === "audio" && m.payload.item_id === item && m !== audio, { from });
+    const streaming = sock.got.indexOf(await sock.next((m) => m.type === "audio" && m.payload.item_id === item && m !== audio, { from }));
     say(3);
-    await sock.next(is("speech_started"), { from });
+    // This line's speech_started, not the question's before it: only then is the answer cut.
+    await sock.next(is("speech_started"), { from: streaming });
     sock.send("played", { item_id: item, ms: 150 });
     const truncates = await waitFor(() => stack.stats().then((s) => s.connections[0].truncates), (t) => t.length > 0, "a truncate");
     assert.equal(truncates.length, 1);
