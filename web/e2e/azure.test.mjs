@@ -5,7 +5,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Server, buildCommand, buildServer, freePort, startProcess, stopProcess, tempDataDir } from "./server.mjs";
+import { buildCommand, buildServer, fakeAzureEnv, freePort, Server, startProcess, stopProcess, tempDataDir } from "./server.mjs";
 import * as ui from "./ui.mjs";
 
 const viewport = { width: 1440, height: 900 };
@@ -37,10 +37,7 @@ describe("against a fake Azure endpoint", () => {
       port: await freePort(),
       dataDir: tempDataDir(),
       env: {
-        PRESTO_LLM: "azure",
-        AZURE_PROJECT_ENDPOINT: `http://${fake.match[1]}`,
-        AZURE_API_KEY: "test",
-        AZURE_MODEL_DEPLOYMENT: "fake-dep",
+        ...fakeAzureEnv(fake),
       },
     });
     await server.start();
@@ -146,10 +143,7 @@ describe("a screen that joins mid-turn", () => {
       port: await freePort(),
       dataDir: tempDataDir(),
       env: {
-        PRESTO_LLM: "azure",
-        AZURE_PROJECT_ENDPOINT: `http://${fake.match[1]}`,
-        AZURE_API_KEY: "test",
-        AZURE_MODEL_DEPLOYMENT: "fake-dep",
+        ...fakeAzureEnv(fake),
       },
     });
     await server.start();

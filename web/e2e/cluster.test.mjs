@@ -14,7 +14,7 @@ import { once } from "node:events";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { Server, buildCommand, buildServer, cleanEnv, freePort, repoRoot, startProcess, stopProcess, tempDataDir } from "./server.mjs";
+import { buildCommand, buildServer, cleanEnv, fakeAzureEnv, freePort, repoRoot, Server, startProcess, stopProcess, tempDataDir } from "./server.mjs";
 import * as ui from "./ui.mjs";
 
 const viewport = { width: 1280, height: 800 };
@@ -156,10 +156,7 @@ describe("two replicas behind HAProxy, sharing PostgreSQL", { skip }, () => {
           dataDir: tempDataDir(),
           env: {
             PRESTO_DATABASE_URL: databaseURL,
-            PRESTO_LLM: "azure",
-            AZURE_PROJECT_ENDPOINT: `http://${fake.match[1]}`,
-            AZURE_API_KEY: "test",
-            AZURE_MODEL_DEPLOYMENT: "fake-dep",
+            ...fakeAzureEnv(fake),
           },
         }),
       );

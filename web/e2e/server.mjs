@@ -155,3 +155,8 @@ export class Server {
 export function tempDataDir() {
   return mkdtempSync(join(tmpdir(), "presto-e2e-"));
 }
+
+/** fakeAzureEnv points the server at a running fakellm (its "listening on ADDR" line's match). */
+export function fakeAzureEnv(fake) {
+  return { PRESTO_LLM: "azure", AZURE_PROJECT_ENDPOINT: `http://${fake.match[1]}`, AZURE_API_KEY: "test", AZURE_MODEL_DEPLOYMENT: "fake-dep" };
+}

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Server, buildCommand, buildServer, freePort, startProcess, stopProcess, tempDataDir } from "./server.mjs";
+import { buildCommand, buildServer, fakeAzureEnv, freePort, Server, startProcess, stopProcess, tempDataDir } from "./server.mjs";
 import * as ui from "./ui.mjs";
 import { collectingSocket } from "./sockets.mjs";
 import { hasVoiceTools, makeWav, sampleRate } from "./voicewav.mjs";
@@ -43,10 +43,7 @@ async function startVoiceStack(transcripts) {
     port: await freePort(),
     dataDir: tempDataDir(),
     env: {
-      PRESTO_LLM: "azure",
-      AZURE_PROJECT_ENDPOINT: `http://${fake.match[1]}`,
-      AZURE_API_KEY: "test",
-      AZURE_MODEL_DEPLOYMENT: "fake-dep",
+      ...fakeAzureEnv(fake),
       // Tabs are filled only when asked: after the spoken switch, the spoken chart's call is the
       // only chat call, with no prefetch beside it.
       PRESTO_PREFETCH_TABS: "false",
